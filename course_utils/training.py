@@ -1,0 +1,57 @@
+"""Small training companions: epoch timing, and saving a training history beside its model.
+
+Keras saves a model (``model.save("name.keras")``) but not the ``History`` that ``fit``
+returns; :func:`save_history` and :func:`load_history` keep the curves as JSON so that a
+reloaded model comes back with them, and nothing has to be trained twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import keras
+
+History = dict[str, list[float]]
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Record each epoch's wall-clock seconds as ``seconds`` in the training logs.
+
+    Passed to ``fit(callbacks=[EpochTimer()])``, the times land in ``history.history["seconds"]``
+    next to the loss and metrics, so they are saved and plotted like any other curve.
+    """
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if logs is not None:
+            logs["seconds"] = time.perf_counter() - self._start
+
+
+def course_output_dir() -> Path:
+    """Return (and create) the folder where notebooks save models and histories.
+
+    ``$COURSE_OUTPUT_DIR`` when set, else ``course_outputs/`` in the working directory
+    (ignored by git: trained models are outputs, never committed).
+    """
+    folder = Path(os.environ.get("COURSE_OUTPUT_DIR") or "course_outputs").expanduser()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def save_history(history: Mapping[str, Sequence[float]], path: str | Path) -> Path:
+    """Write a ``History.history`` dict to ``path`` as JSON (numbers as plain floats)."""
+    path = Path(path)
+    path.write_text(json.dumps({k: [float(v) for v in vals] for k, vals in history.items()}))
+    return path
+
+
+def load_history(path: str | Path) -> History:
+    """Read a history written by :func:`save_history`."""
+    return {k: [float(v) for v in vals] for k, vals in json.loads(Path(path).read_text()).items()}

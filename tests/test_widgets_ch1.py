@@ -1,0 +1,220 @@
+"""Chapter 1's explorers: the kernel explorer and the convolution stepper."""
+
+import base64
+
+import numpy as np
+import pytest
+
+from course_utils import kernels
+from course_utils.widgets import (
+    convolution_step,
+    convolution_stepper,
+    draw_convolution_step,
+    draw_kernel_view,
+    kernel_explorer,
+)
+
+
+def make_images():
+    rng = np.random.default_rng(0)
+    return {"noise": rng.normal(size=(12, 10)), "steps": np.tile(np.arange(9.0), (7, 1))}
+
+
+def grid_values(explorer):
+    cells = explorer.controls["grid"].children
+    size = int(round(len(cells) ** 0.5))
+    return np.array([cell.value for cell in cells]).reshape(size, size)
+
+
+def panels(explorer):
+    """The kernel view's three panels: input, kernel, output (a colour bar comes last)."""
+    return explorer.figure.axes[:3]
+
+
+# --- kernel view and explorer ------------------------------------------------------------------
+
+
+def test_draw_kernel_view_titles_and_data():
+    image = make_images()["noise"]
+    fig = draw_kernel_view(image, kernels.SOBEL_X, "noise", "Sobel x")
+    ax_in, ax_kernel, ax_out = fig.axes[:3]
+    assert ax_in.get_title() == "input: noise (12x10)"
+    assert ax_kernel.get_title() == "kernel: Sobel x (3x3, sum 0)"
+    out = kernels.convolve2d(image, kernels.SOBEL_X, "same")
+    assert ax_out.get_title().startswith("output (same padding): ")
+    np.testing.assert_allclose(ax_out.images[0].get_array(), out)
+    low, high = ax_out.images[0].get_clim()
+    assert low == -high and 0 < high <= np.abs(out).max()  # symmetric around zero
+
+
+def test_explorer_starts_on_the_first_image_and_the_chosen_preset():
+    explorer = kernel_explorer(make_images(), preset="sharpen")
+    ax_in, ax_kernel, _ = panels(explorer)
+    assert ax_in.get_title() == "input: noise (12x10)"
+    assert ax_kernel.get_title() == "kernel: sharpen (3x3, sum 1)"
+    np.testing.assert_array_equal(grid_values(explorer), kernels.SHARPEN)
+    assert explorer.static_png.startswith(b"\x89PNG")
+    bundle = explorer._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]) == explorer.static_png
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_preset_menu_fills_the_grid_and_redraws_once():
+    images = make_images()
+    explorer = kernel_explorer(images)
+    redraws = []
+    refresh = explorer.refresh
+    explorer.refresh = lambda: (redraws.append(1), refresh())
+    explorer.controls["preset"].value = "Sobel y"
+    assert len(redraws) == 1, "filling nine cells should redraw once, not nine times"
+    np.testing.assert_array_equal(grid_values(explorer), kernels.SOBEL_Y)
+    _, ax_kernel, ax_out = panels(explorer)
+    assert ax_kernel.get_title() == "kernel: Sobel y (3x3, sum 0)"
+    np.testing.assert_allclose(ax_out.images[0].get_array(),
+                               kernels.convolve2d(images["noise"], kernels.SOBEL_Y, "same"))
+
+
+def test_editing_a_weight_changes_the_output_and_makes_the_kernel_custom():
+    images = make_images()
+    explorer = kernel_explorer(images, preset="identity")
+    np.testing.assert_allclose(panels(explorer)[2].images[0].get_array(), images["noise"])
+    explorer.controls["grid"].children[0].value = 2.0  # top-left weight
+    expected = kernels.IDENTITY.copy()
+    expected[0, 0] = 2.0
+    _, ax_kernel, ax_out = panels(explorer)
+    assert ax_kernel.get_title() == "kernel: custom (3x3, sum 3)"
+    np.testing.assert_allclose(ax_out.images[0].get_array(),
+                               kernels.convolve2d(images["noise"], expected, "same"))
+
+
+def test_image_menu_switches_the_input():
+    images = make_images()
+    explorer = kernel_explorer(images, preset="vertical edge")
+    explorer.controls["image"].value = "steps"
+    ax_in, _, ax_out = panels(explorer)
+    assert ax_in.get_title() == "input: steps (7x9)"
+    np.testing.assert_array_equal(ax_in.images[0].get_array(), images["steps"])
+    # A ramp rising by 1 per column: (x + 1) - (x - 1) = 2 on each of three rows.
+    assert ax_out.images[0].get_array()[3, 4] == pytest.approx(6.0)
+
+
+def test_5x5_grid_centres_a_3x3_preset_and_back():
+    images = make_images()
+    explorer = kernel_explorer(images, preset="Laplacian")
+    before = panels(explorer)[2].images[0].get_array().copy()
+    explorer.controls["size"].value = "5x5"
+    grid = grid_values(explorer)
+    assert grid.shape == (5, 5)
+    np.testing.assert_array_equal(grid[1:4, 1:4], kernels.LAPLACIAN)
+    assert not grid[[0, -1], :].any() and not grid[:, [0, -1]].any()
+    _, ax_kernel, ax_out = panels(explorer)
+    assert ax_kernel.get_title() == "kernel: Laplacian (5x5, sum 0)"
+    # A ring of zeros around a kernel changes nothing under "same" padding.
+    np.testing.assert_allclose(ax_out.images[0].get_array(), before)
+    explorer.controls["grid"].children[0].value = 1.0
+    assert panels(explorer)[1].get_title() == "kernel: custom (5x5, sum 1)"
+    explorer.controls["size"].value = "3x3"
+    np.testing.assert_array_equal(grid_values(explorer), kernels.LAPLACIAN)
+
+
+def test_a_5x5_preset_switches_the_grid_to_5x5():
+    presets = {"small": kernels.IDENTITY, "Gaussian 5x5": kernels.gaussian(5, 1.0)}
+    explorer = kernel_explorer(make_images(), presets=presets)
+    assert explorer.controls["size"].value == "3x3"
+    explorer.controls["preset"].value = "Gaussian 5x5"
+    assert explorer.controls["size"].value == "5x5"
+    np.testing.assert_allclose(grid_values(explorer), kernels.gaussian(5, 1.0))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"images": {}}, "kernel_explorer needs at least one image"),
+    ({"images": {"rgb": np.zeros((4, 4, 3))}},
+     r"image 'rgb' must be 2-D \(grey\), got shape \(4, 4, 3\); convert a colour photo"),
+    ({"images": {"a": np.zeros((4, 4))}, "presets": {"big": np.ones((7, 7))}},
+     r"square with an odd size up to 5, got shape \(7, 7\)"),
+    ({"images": {"a": np.zeros((4, 4))}, "presets": {"even": np.ones((2, 2))}},
+     r"square with an odd size up to 5, got shape \(2, 2\)"),
+    ({"images": {"a": np.zeros((4, 4))}, "presets": {"flat": np.ones(3)}},
+     r"square with an odd size up to 5, got shape \(3,\)"),
+    ({"images": {"a": np.zeros((4, 4))}, "presets": {"wide": np.ones((3, 5))}},
+     r"square with an odd size up to 5, got shape \(3, 5\)"),
+    ({"images": {"a": np.zeros((4, 4))}, "preset": "blurry"}, "unknown preset 'blurry'"),
+])
+def test_kernel_explorer_says_what_is_wrong(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        kernel_explorer(**kwargs)
+
+
+# --- convolution stepper -----------------------------------------------------------------------
+
+
+def digit():
+    return np.arange(64.0).reshape(8, 8) % 17
+
+
+@pytest.mark.parametrize(("position", "stride"), [(0, 1), (7, 1), (35, 1), (5, 2), (8, 2)])
+def test_step_sum_is_the_sum_of_kernel_times_patch(position, stride):
+    image, kernel = digit(), kernels.SOBEL_X
+    step = convolution_step(image, kernel, position, stride)
+    out = kernels.convolve2d(image, kernel, "valid", stride)
+    assert (step.row, step.col) == divmod(position, out.shape[1])
+    assert (step.top, step.left) == (step.row * stride, step.col * stride)
+    patch = image[step.top:step.top + 3, step.left:step.left + 3]
+    np.testing.assert_array_equal(step.patch, patch)
+    np.testing.assert_array_equal(step.product, kernel * patch)
+    assert step.total == np.sum(kernel * patch) == out[step.row, step.col]
+
+
+def test_draw_convolution_step_shows_the_window_the_sum_and_the_filled_output():
+    image, kernel = digit(), kernels.VERTICAL_EDGE
+    position = 9  # row 1, column 3 of a 6x6 output
+    expected = np.sum(kernel * image[1:4, 3:6])
+    fig = draw_convolution_step(image, kernel, position)
+    ax_image, ax_patch, ax_kernel, ax_product, ax_output = fig.axes
+    assert ax_image.get_title() == "input 8x8, window at (1, 3)"
+    assert ax_image.patches[0].get_xy() == (2.5, 0.5)
+    assert (ax_image.patches[0].get_width(), ax_image.patches[0].get_height()) == (3, 3)
+    assert ax_product.get_title() == f"kernel * patch\nsum = {expected:.0f}"
+    assert ax_output.get_title() == f"output 6x6\noutput[1, 3] = {expected:.0f}"
+    filled = np.asarray(ax_output.images[0].get_array().filled(np.nan))
+    assert np.isfinite(filled.ravel()[:position + 1]).all()
+    assert np.isnan(filled.ravel()[position + 1:]).all()
+    assert filled[1, 3] == expected
+    np.testing.assert_array_equal([t.get_text() for t in ax_patch.texts],
+                                  [f"{v:.0f}" for v in image[1:4, 3:6].ravel()])
+    assert len(ax_image.texts) == 64 and len(ax_kernel.texts) == 9
+
+
+def test_stepper_slider_moves_the_window():
+    image = digit()
+    explorer = convolution_stepper(image, kernels.SOBEL_Y, position=0)
+    assert explorer.figure.axes[0].patches[0].get_xy() == (-0.5, -0.5)
+    explorer.controls["position"].value = 35
+    ax_image, *_, ax_product, ax_output = explorer.figure.axes
+    assert ax_image.patches[0].get_xy() == (4.5, 4.5)
+    total = np.sum(kernels.SOBEL_Y * image[5:8, 5:8])
+    assert ax_product.get_title().endswith(f"sum = {total:.0f}")
+    assert explorer.static_png.startswith(b"\x89PNG")
+
+
+def test_stepper_starts_half_way_with_a_slider_over_every_output_pixel():
+    explorer = convolution_stepper(digit(), np.ones((2, 2)), stride=2)
+    slider = explorer.controls["position"]
+    assert (slider.min, slider.max, slider.value) == (0, 15, 8)
+    assert explorer.figure.axes[0].get_title() == "input 8x8, window at (4, 0)"
+
+
+@pytest.mark.parametrize(("position", "message"), [
+    (36, r"position must be in 0..35 for a 6x6 output, got 36"),
+    (-1, r"position must be in 0..35 for a 6x6 output, got -1"),
+])
+def test_bad_positions_say_what_is_wrong(position, message):
+    with pytest.raises(ValueError, match=message):
+        convolution_step(digit(), kernels.SOBEL_X, position)
+    with pytest.raises(ValueError, match=message):
+        convolution_stepper(digit(), kernels.SOBEL_X, position=position)
+
+
+def test_stepper_rejects_a_colour_image():
+    with pytest.raises(ValueError, match=r"must be 2-D \(grey\)"):
+        convolution_stepper(np.zeros((8, 8, 3)), kernels.SOBEL_X)
