@@ -59,6 +59,11 @@ class Explorer:
         with self.output:
             display(self.figure)
 
+    def redraw_on(self, *controls: widgets.Widget) -> None:
+        """Redraw the figure whenever one of ``controls`` changes its value."""
+        for control in controls:
+            control.observe(lambda _change: self.refresh(), names="value")
+
     def refresh(self) -> None:
         """Redraw the figure for the current settings (called by the widgets' observers)."""
         self.figure = self._draw()
@@ -263,7 +268,7 @@ def kernel_explorer(
             cell.observe(on_cell, names="value")
     preset_menu.observe(on_preset, names="value")
     size_menu.observe(on_size, names="value")
-    image_menu.observe(lambda _change: explorer.refresh(), names="value")
+    explorer.redraw_on(image_menu)
     return explorer
 
 
@@ -399,7 +404,7 @@ def convolution_stepper(
         widgets.VBox([widgets.HBox([play, slider]), output]), output,
         lambda: draw_convolution_step(image, kernel, slider.value, stride),
         {"position": slider, "play": play})
-    slider.observe(lambda _change: explorer.refresh(), names="value")
+    explorer.redraw_on(slider)
     return explorer
 
 
@@ -550,8 +555,7 @@ def padding_stride_explorer(
     explorer = Explorer(
         widgets.VBox([widgets.HBox([size, kernel]), widgets.HBox([pad, step]), status, output]),
         output, draw, controls)
-    for control in controls.values():
-        control.observe(lambda _change: explorer.refresh(), names="value")
+    explorer.redraw_on(*controls.values())
     return explorer
 
 
@@ -641,7 +645,6 @@ def gabor_explorer(
 
     controls = {"frequency": freq, "theta": angle, "sigma": width}
     explorer = Explorer(widgets.VBox([widgets.HBox([freq, angle, width]), output]),
-                                  output, draw, controls)
-    for control in controls.values():
-        control.observe(lambda _change: explorer.refresh(), names="value")
+                        output, draw, controls)
+    explorer.redraw_on(*controls.values())
     return explorer

@@ -35,3 +35,11 @@ def test_refresh_redraws_for_new_settings_but_keeps_the_static_view():
     explorer.refresh()
     assert explorer.figure.axes[0].get_title() == "value 5"
     assert explorer.static_png == static
+
+
+def test_redraw_on_refreshes_when_a_control_changes():
+    slider = widgets.IntSlider(value=3)
+    explorer = Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider))
+    explorer.redraw_on(slider)
+    slider.value = 7
+    assert explorer.figure.axes[0].get_title() == "value 7"
