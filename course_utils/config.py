@@ -14,6 +14,7 @@ Notebooks never branch on the profile; they only size things with :func:`by_prof
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Literal, TypeVar
 
 PROFILE_VARIABLE = "COURSE_PROFILE"
@@ -26,6 +27,9 @@ T = TypeVar("T")
 # TensorFlow's C++ start-up chatter (CPU feature notices) is noise in a notebook.
 # It is read when TensorFlow is first imported, so it is set as early as possible.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keras 3.15 warns on every `fit` with a tf.data.Dataset that its default `shuffle=True` is
+# ignored; the course's datasets shuffle themselves, so the warning only adds noise.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed", category=UserWarning)
 
 
 def profile() -> Profile:

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -58,6 +59,11 @@ PHOTO_ORIGINS: dict[str, tuple[str, str]] = {
         "https://storage.googleapis.com/download.tensorflow.org/example_images/grace_hopper.jpg",
     ),
 }
+#: The small cats-vs-dogs set: (file name, real origin URL), an archive to unpack.
+CATS_VS_DOGS_ORIGIN = (
+    "cats_and_dogs_filtered.zip",
+    "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
+)
 #: Photos bundled with scikit-image (no download needed).
 SKIMAGE_PHOTOS = ("chelsea", "coffee", "astronaut", "camera")
 
@@ -235,6 +241,125 @@ def load_mnist() -> DigitSplit:
     return DigitSplit(x_train, y_train, x_test, y_test, source="MNIST (keras.datasets.mnist)")
 
 
+def get_file(fname: str, origin: str, **kwargs: Any) -> Path:
+    """``keras.utils.get_file`` into the Keras cache, with a clear error when offline.
+
+    The arguments are those of ``keras.utils.get_file`` (``extract=True`` unpacks an archive
+    and returns the folder it was unpacked into); the file lands in, or is found in,
+    ``$KERAS_HOME/datasets``.
+
+    Raises:
+        DataUnavailableError: offline, when the file is not in the Keras cache.
+    """
+    import keras
+
+    cache = keras_home()
+    try:
+        return Path(keras.utils.get_file(fname, origin=origin, cache_dir=str(cache), **kwargs))
+    except Exception as err:
+        raise _missing_file_error(fname, cache / "datasets", origin) from err
+
+
+def _image_number(path: Path) -> int:
+    """The number in a file name like ``cat.2042.jpg``."""
+    return int(path.name.split(".")[1])
+
+
+def split_cats_vs_dogs(original: str | Path, dest: str | Path, n_test: int = 250) -> Path:
+    """Lay out the cats-vs-dogs images as ``dest/{train,validation,test}/{cats,dogs}``.
+
+    ``train/`` is the original training folder (1,000 images per class). The original
+    ``validation/`` folder is split per class by image number: the last ``n_test`` images of
+    each class become ``test/``, the rest stay in ``validation/``, so every run and every
+    chapter gets the same balanced split. Files are hard-linked where the file system allows
+    (copied otherwise); an existing complete layout is reused.
+
+    Args:
+        original: the unpacked ``cats_and_dogs_filtered`` folder.
+        dest: where to build the layout.
+        n_test: test images per class.
+
+    Returns:
+        ``dest``.
+    """
+    original, dest = Path(original), Path(dest)
+    plan: dict[Path, list[Path]] = {}
+    for label in ("cats", "dogs"):
+        files = sorted((original / "validation" / label).glob("*.jpg"), key=_image_number)
+        if len(files) <= n_test:
+            raise ValueError(f"{original / 'validation' / label} has only {len(files)} images")
+        plan[dest / "train" / label] = sorted((original / "train" / label).glob("*.jpg"))
+        plan[dest / "validation" / label] = files[:-n_test]
+        plan[dest / "test" / label] = files[-n_test:]
+    for folder, files in plan.items():
+        if folder.is_dir() and len(list(folder.glob("*.jpg"))) == len(files):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        for file in files:
+            try:
+                os.link(file, folder / file.name)
+            except OSError:
+                shutil.copyfile(file, folder / file.name)
+    return dest
+
+
+def cats_vs_dogs_dir() -> Path:
+    """Fetch the small cats-vs-dogs set and return its train / validation / test layout.
+
+    The archive is Google's ``cats_and_dogs_filtered.zip`` (2,000 training and 1,000
+    validation images from Kaggle's Dogs vs. Cats), fetched with :func:`get_file`; the layout
+    is :func:`split_cats_vs_dogs`'s, built once in ``$KERAS_HOME/datasets/cats_vs_dogs_small``.
+
+    Raises:
+        DataUnavailableError: offline, when the archive is not in the Keras cache.
+    """
+    fname, origin = CATS_VS_DOGS_ORIGIN
+    unpacked = get_file(fname, origin=origin, extract=True)
+    return split_cats_vs_dogs(
+        unpacked / "cats_and_dogs_filtered", keras_home() / "datasets" / "cats_vs_dogs_small"
+    )
+
+
+def cats_vs_dogs_datasets(
+    image_size: int, batch_size: int = 32, limit: int | None = None, seed: int = 0
+) -> dict[str, Any]:
+    """Return chapter 5's input pipelines for the ``train``, ``validation`` and ``test`` splits.
+
+    Each split of :func:`cats_vs_dogs_dir` is read by ``keras.utils.image_dataset_from_directory``
+    one image at a time (resized to ``image_size`` square, ``float32`` pixels in ``[0, 255]``,
+    labels 0 = cat, 1 = dog), decoded once into memory (``cache()``, filled here by one complete
+    pass), batched and prefetched.
+    The training images are reshuffled every epoch; validation and test keep a fixed order.
+
+    Args:
+        image_size: side of the square images the model sees.
+        batch_size: images per batch.
+        limit: keep only the first ``limit`` images of each split (a random but fixed choice),
+            for quick runs.
+        seed: the seed of the file order and of the per-epoch shuffle.
+    """
+    import tensorflow as tf
+    from keras.utils import image_dataset_from_directory
+
+    root = cats_vs_dogs_dir()
+    splits = {}
+    for split in ("train", "validation", "test"):
+        dataset = image_dataset_from_directory(
+            root / split, image_size=(image_size, image_size), batch_size=None,
+            label_mode="binary", shuffle=True, seed=seed, verbose=False)
+        if limit is not None:
+            dataset = dataset.take(limit)
+        dataset = dataset.cache()
+        # Fill the cache with one complete pass now: a cache that an iteration left half
+        # read (say, by showing one batch) can give short epochs later.
+        dataset.reduce(0, lambda count, _: count + 1)
+        if split == "train":
+            dataset = dataset.shuffle(2_000, seed=seed)
+        splits[split] = dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return splits
+
+
 def photo_path(name: str) -> Path:
     """Return the local path of a downloadable sample photo, fetching it with ``get_file``.
 
@@ -247,14 +372,8 @@ def photo_path(name: str) -> Path:
     """
     if name not in PHOTO_ORIGINS:
         raise ValueError(f"unknown photo {name!r}; downloadable photos: {sorted(PHOTO_ORIGINS)}")
-    import keras
-
     fname, origin = PHOTO_ORIGINS[name]
-    cache = keras_home()
-    try:
-        return Path(keras.utils.get_file(fname, origin=origin, cache_dir=str(cache)))
-    except Exception as err:
-        raise _missing_file_error(fname, cache / "datasets", origin) from err
+    return get_file(fname, origin=origin)
 
 
 def load_photo(name: str) -> np.ndarray:

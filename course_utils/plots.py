@@ -170,3 +170,40 @@ def plot_confusion(
     if title:
         ax.set_title(title)
     return matrix
+
+
+def plot_top_predictions(
+    ax: Axes,
+    predictions: Sequence[Sequence],
+    title: str | None = None,
+    ylabel: str = "class",
+) -> None:
+    """Draw a classifier's top guesses as horizontal bars, the most probable at the top.
+
+    ``predictions`` lists ``(label, probability)`` pairs, most probable first, or the
+    ``(class id, label, probability)`` triples that
+    ``keras.applications.imagenet_utils.decode_predictions`` returns for one image; the last
+    two items of each row are used. Underscores in labels (ImageNet's ``African_elephant``)
+    are shown as spaces. The x-axis is the probability from 0 to 1, and each bar has its
+    probability written at its end.
+
+    Raises:
+        ValueError: if there are no predictions or a probability is outside [0, 1].
+    """
+    if len(predictions) == 0:
+        raise ValueError("plot_top_predictions needs at least one prediction")
+    labels = [str(row[-2]).replace("_", " ") for row in predictions]
+    probabilities = np.array([float(row[-1]) for row in predictions])
+    if np.any((probabilities < 0) | (probabilities > 1)) or not np.all(np.isfinite(probabilities)):
+        raise ValueError(f"probabilities must lie in [0, 1], got {probabilities.tolist()}")
+    positions = np.arange(len(labels))
+    bars = ax.barh(positions, probabilities, color="C0")
+    ax.bar_label(bars, labels=[f"{p:.3f}" for p in probabilities], padding=3, fontsize=8)
+    ax.set_yticks(positions, labels, fontsize=9)
+    ax.invert_yaxis()  # the first (most probable) row at the top
+    ax.set_xlim(0, 1.2)  # room for the numbers beside a bar that reaches 1
+    ax.set_xticks(np.linspace(0, 1, 6))
+    ax.set_xlabel("probability")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)

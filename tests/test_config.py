@@ -42,3 +42,25 @@ def test_seed_everything_repeats_python_numpy_and_tensorflow():
     assert draw() == first
     config.seed_everything(8)
     assert draw() != first
+
+
+
+def test_fit_on_a_dataset_does_not_warn_about_shuffle():
+    # pytest resets warning filters in each test, so check a fresh interpreter, as a notebook.
+    import subprocess
+    import sys
+
+    script = """
+import numpy as np
+from course_utils import config
+import keras, tensorflow as tf
+model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+model.compile(optimizer="sgd", loss="mse")
+dataset = tf.data.Dataset.from_tensor_slices((np.zeros((4, 2)), np.zeros((4, 1)))).batch(2)
+model.fit(dataset, epochs=1, verbose=0)
+print("fitted")
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert run.stdout.strip() == "fitted"
+    assert "shuffle=True" not in run.stderr

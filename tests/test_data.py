@@ -166,3 +166,70 @@ def test_load_mnist_fallback_prints_nothing(monkeypatch, capsys):
     monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
     data.load_mnist()
     assert capsys.readouterr().out == ""
+
+
+def make_cats_and_dogs(root: Path, n_train: int = 3, n_val: int = 5) -> Path:
+    """A tiny folder shaped like the unpacked cats_and_dogs_filtered (empty 'JPEGs')."""
+    for label, stem in (("cats", "cat"), ("dogs", "dog")):
+        for split, start, n in (("train", 0, n_train), ("validation", 2000, n_val)):
+            folder = root / split / label
+            folder.mkdir(parents=True, exist_ok=True)
+            for i in range(start, start + n):
+                (folder / f"{stem}.{i}.jpg").write_bytes(f"{stem}{i}".encode())
+    return root
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.jpg"))
+
+
+def test_split_cats_vs_dogs_is_balanced_and_by_image_number(tmp_path):
+    original = make_cats_and_dogs(tmp_path / "original", n_val=12)
+    dest = data.split_cats_vs_dogs(original, tmp_path / "small", n_test=4)
+    for label, stem in (("cats", "cat"), ("dogs", "dog")):
+        assert names(dest / "train" / label) == names(original / "train" / label)
+        # numeric order, not string order: 2008..2011 are the last four of 2000..2011
+        assert names(dest / "test" / label) == [f"{stem}.{i}.jpg" for i in range(2008, 2012)]
+        assert len(names(dest / "validation" / label)) == 8
+        assert (dest / "test" / label / f"{stem}.2011.jpg").read_bytes() == f"{stem}2011".encode()
+
+
+def test_split_cats_vs_dogs_reuses_a_complete_layout_and_repairs_a_partial_one(tmp_path):
+    original = make_cats_and_dogs(tmp_path / "original")
+    dest = data.split_cats_vs_dogs(original, tmp_path / "small", n_test=2)
+    marker = dest / "train" / "cats" / "cat.0.jpg"
+    first_inode = marker.stat().st_ino
+    data.split_cats_vs_dogs(original, dest, n_test=2)
+    assert marker.stat().st_ino == first_inode
+    (dest / "test" / "dogs" / "dog.2004.jpg").unlink()
+    data.split_cats_vs_dogs(original, dest, n_test=2)
+    assert names(dest / "test" / "dogs") == ["dog.2003.jpg", "dog.2004.jpg"]
+
+
+def test_split_cats_vs_dogs_needs_more_validation_images_than_test_images(tmp_path):
+    original = make_cats_and_dogs(tmp_path / "original", n_val=2)
+    with pytest.raises(ValueError, match="has only 2 images"):
+        data.split_cats_vs_dogs(original, tmp_path / "small", n_test=2)
+
+
+def test_missing_cats_vs_dogs_archive_names_the_file(tmp_path, monkeypatch):
+    import keras
+
+    def offline(*args, **kwargs):
+        raise Exception("URL fetch failure")
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    with pytest.raises(data.DataUnavailableError,
+                       match="cats_and_dogs_filtered.zip is not in the Keras cache"):
+        data.cats_vs_dogs_dir()
+
+
+def test_cats_vs_dogs_dir_has_the_course_split():
+    # `make test` seeds the cache first; online the same call downloads the archive.
+    root = data.cats_vs_dogs_dir()
+    counts = {split: {label: len(names(root / split / label)) for label in ("cats", "dogs")}
+              for split in ("train", "validation", "test")}
+    assert counts == {"train": {"cats": 1000, "dogs": 1000},
+                      "validation": {"cats": 250, "dogs": 250},
+                      "test": {"cats": 250, "dogs": 250}}
