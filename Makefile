@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 KERAS_CACHE_SRC ?= ../shared/keras-cache
 NOTEBOOKS ?= $(sort $(wildcard chapters/*.ipynb))
 
-.PHONY: setup seed book test lint notebooks
+.PHONY: setup seed results book test lint notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,11 @@ setup: $(BIN)/.installed
 seed: setup
 	$(BIN)/python -m course_utils.data seed $(wildcard $(KERAS_CACHE_SRC))
 
-book: setup
+# The results page is read from the committed notebooks' glued values and timing metadata.
+results: setup
+	$(BIN)/python -m course_utils.report --output results.md
+
+book: results
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 
 lint: setup

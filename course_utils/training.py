@@ -1,4 +1,5 @@
-"""Small training companions: epoch timing, and saving a training history beside its model.
+"""Small training companions: epoch timing, saving a training history beside its model, and
+smoothing a noisy learning curve (:func:`smooth`).
 
 Keras saves a model (``model.save("name.keras")``) but not the ``History`` that ``fit``
 returns; :func:`save_history` and :func:`load_history` keep the curves as JSON so that a
@@ -8,6 +9,7 @@ reloaded model comes back with them, and nothing has to be trained twice.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -55,3 +57,28 @@ def save_history(history: Mapping[str, Sequence[float]], path: str | Path) -> Pa
 def load_history(path: str | Path) -> History:
     """Read a history written by :func:`save_history`."""
     return {k: [float(v) for v in vals] for k, vals in json.loads(Path(path).read_text()).items()}
+
+
+def smooth(values: Sequence[float], factor: float = 0.8) -> list[float]:
+    """Return the exponential moving average of a curve, to read a noisy learning curve's trend.
+
+    ``smoothed[0] = values[0]`` and ``smoothed[i] = factor * smoothed[i - 1]
+    + (1 - factor) * values[i]``: each point keeps ``factor`` of the previous smoothed point
+    and takes the rest from the new value. ``factor=0`` returns the values unchanged; the
+    closer ``factor`` is to 1, the smoother (and the later to follow a real change) the curve.
+
+    >>> smooth([1.0, 0.0, 0.0], factor=0.5)
+    [1.0, 0.5, 0.25]
+
+    Raises:
+        ValueError: if ``factor`` is not in ``[0, 1)`` or a value is not a finite number.
+    """
+    if not 0 <= factor < 1:
+        raise ValueError(f"factor must be in [0, 1), got {factor!r}")
+    smoothed: list[float] = []
+    for value in values:
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"cannot smooth a curve containing {value!r}")
+        smoothed.append(value if not smoothed else factor * smoothed[-1] + (1 - factor) * value)
+    return smoothed

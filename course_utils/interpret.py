@@ -1,0 +1,549 @@
+"""Looking inside a convnet: activations, filter patterns and class activation heatmaps.
+
+Three ways to see what a trained convnet has learned, as in chapter 9:
+
+* **Intermediate activations.** :func:`activation_model` returns a model whose outputs are
+  chosen layers' feature maps; :func:`activation_mosaic` lays every channel of one such map out
+  as a grid (each channel normalised on its own, so weak channels stay readable and empty ones
+  stay visibly empty) and :func:`plot_activations` draws several layers in one figure.
+* **Filter patterns.** :func:`filter_patterns` finds, by gradient ascent in input space
+  (``tf.GradientTape``), images that make chosen filters of one layer answer as strongly as
+  possible, and :func:`deprocess_image` turns them into viewable pictures.
+* **Grad-CAM.** :func:`grad_cam` weighs a conv layer's channels by the mean gradient of a class
+  score with respect to them, keeping the positive part: a heatmap of *where* in the picture
+  the evidence for that class lies. :func:`upscale_heatmap` and :func:`overlay_heatmap` lay it
+  over the photo at the photo's own resolution.
+
+Every function takes a Keras model that accepts raw RGB pixels in ``[0, 255]`` (as the course's
+models and ``course_utils.pretrained.efficientnet_lite0`` do). TensorFlow is imported only by
+the functions that need it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
+
+from course_utils import plots
+
+if TYPE_CHECKING:
+    import keras
+
+#: The value of the gaps between channels in :func:`activation_mosaic`: NaN, drawn white.
+GAP = np.nan
+
+
+# --- intermediate activations --------------------------------------------------------------------
+
+
+def activation_model(model: keras.Model, layer_names: Sequence[str]) -> keras.Model:
+    """Return a model with ``model``'s input whose outputs are the named layers' outputs.
+
+    Calling it on a batch gives a list of feature maps, one per name, in the order given.
+
+    Raises:
+        ValueError: for no names, or a name that is not a layer of ``model``.
+    """
+    import keras
+
+    if not layer_names:
+        raise ValueError("activation_model needs at least one layer name")
+    outputs = [_layer_output(model, name) for name in layer_names]
+    return keras.Model(model.input, outputs, name=f"{model.name}_activations")
+
+
+def _layer_output(model: keras.Model, name: str) -> keras.KerasTensor:
+    """The symbolic output of ``model``'s layer ``name``, with a helpful error if there is none."""
+    known = [layer.name for layer in model.layers]
+    if name not in known:
+        shown = known if len(known) <= 12 else [*known[:6], "...", *known[-6:]]
+        raise ValueError(f"model {model.name!r} has no layer {name!r}; its layers: "
+                         f"{', '.join(shown)}")
+    return model.get_layer(name).output
+
+
+def layer_activations(
+    model: keras.Model, image: ArrayLike, layer_names: Sequence[str]
+) -> dict[str, np.ndarray]:
+    """Return each named layer's feature map for one ``(h, w, 3)`` image, as ``(h', w', c)``."""
+    batch = np.asarray(image, dtype="float32")[np.newaxis]
+    outputs = activation_model(model, layer_names)(batch, training=False)
+    if not isinstance(outputs, (list, tuple)):  # Keras unwraps a model's single output
+        outputs = [outputs]
+    return {name: np.asarray(out)[0] for name, out in zip(layer_names, outputs, strict=True)}
+
+
+def normalise_channels(activation: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Scale each channel of an ``(h, w, c)`` feature map to ``[0, 1]`` on its own.
+
+    A channel's smallest value becomes 0 and its 99th percentile 1 (larger values are clipped
+    to 1), so that a channel with a few very strong pixels stays readable, and a weak channel
+    is as visible as a strong one. After a ReLU the smallest value is 0: dark means "no
+    response" in every channel. A constant channel (no response anywhere, or the same
+    everywhere) carries no picture: it is *blank* and becomes all zeros.
+
+    Returns:
+        The normalised map, same shape, and a boolean vector saying which channels are blank.
+
+    >>> act = np.zeros((2, 2, 2)); act[0, 0, 1] = 3.0
+    >>> normalised, blank = normalise_channels(act)
+    >>> blank.tolist()
+    [True, False]
+    >>> normalised[..., 1].tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    """
+    act = np.asarray(activation, dtype=float)
+    if act.ndim != 3:
+        raise ValueError(f"a feature map must be (height, width, channels), got {act.shape}")
+    low, peak = act.min(axis=(0, 1)), act.max(axis=(0, 1))
+    blank = peak - low <= 1e-6 * (np.maximum(np.abs(low), np.abs(peak)) + 1e-12)
+    high = np.percentile(act, 99, axis=(0, 1))
+    high = np.where(high > low, high, peak)  # a sparse channel: its 99th percentile is its min
+    span = np.where(blank, 1.0, high - low)
+    normalised = np.clip((act - low) / span, 0.0, 1.0)
+    normalised[..., blank] = 0.0
+    return normalised, blank
+
+
+def activation_mosaic(activation: ArrayLike, ncols: int = 16, gap: int = 1) -> np.ndarray:
+    """Lay every channel of an ``(h, w, c)`` feature map out as one 2-D grid image.
+
+    Channels go row by row, ``ncols`` per row (fewer when there are fewer channels), each
+    normalised by :func:`normalise_channels`, with ``gap`` pixels of NaN between them (drawn as
+    white by ``imshow``). Blank channels are all zeros: plain dark squares in the grid.
+
+    >>> activation_mosaic(np.ones((2, 3, 5)), ncols=4).shape
+    (5, 15)
+    """
+    normalised, _ = normalise_channels(activation)
+    height, width, channels = normalised.shape
+    ncols = max(1, min(ncols, channels))
+    nrows = -(-channels // ncols)
+    mosaic = np.full((nrows * (height + gap) - gap, ncols * (width + gap) - gap), GAP)
+    for c in range(channels):
+        row, col = divmod(c, ncols)
+        top, left = row * (height + gap), col * (width + gap)
+        mosaic[top:top + height, left:left + width] = normalised[..., c]
+    return mosaic
+
+
+def plot_activation_grid(
+    ax: Axes, activation: ArrayLike, title: str | None = None, ncols: int = 16,
+    cmap: str = "viridis",
+) -> None:
+    """Draw :func:`activation_mosaic` of one feature map on ``ax``.
+
+    The title (when given) is followed by the map's size and the number of blank channels.
+    """
+    act = np.asarray(activation)
+    _, blank = normalise_channels(act)
+    height, width, channels = act.shape
+    ax.imshow(activation_mosaic(act, ncols), cmap=cmap, vmin=0.0, vmax=1.0,
+              interpolation="nearest")
+    label = f"{channels} channels of {height}x{width}, {int(blank.sum())} blank"
+    ax.set_title(f"{title}: {label}" if title else label, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_activations(
+    activations: Mapping[str, ArrayLike], ncols: int = 16, panel_width: float = 5.0,
+    suptitle: str | None = None, columns: int = 2,
+) -> Figure:
+    """Return a figure with one :func:`plot_activation_grid` panel per layer.
+
+    ``activations`` maps layer names to ``(h, w, c)`` feature maps (as
+    :func:`layer_activations` returns them); panels go ``columns`` per row, in that order.
+    """
+    if not activations:
+        raise ValueError("plot_activations needs at least one feature map")
+    columns = min(columns, len(activations))
+    nrows = -(-len(activations) // columns)
+    heights = []
+    for act in activations.values():
+        h, w, c = np.shape(act)
+        n = max(1, min(ncols, c))
+        heights.append((-(-c // n) * (h + 1)) / (n * (w + 1)))
+    row_height = [max(heights[i:i + columns]) for i in range(0, len(heights), columns)]
+    fig, axes = plots.new_figure(nrows, columns)
+    fig.set_size_inches(panel_width * columns, sum(panel_width * r + 0.5 for r in row_height))
+    axes[0, 0].get_gridspec().set_height_ratios([r + 0.5 / panel_width for r in row_height])
+    for ax, (name, act) in zip(axes.flat, activations.items(), strict=False):
+        plot_activation_grid(ax, act, name, ncols)
+    for ax in axes.flat[len(activations):]:
+        ax.set_axis_off()
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+# --- filter patterns by gradient ascent ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterPattern:
+    """What :func:`filter_patterns` found for one filter.
+
+    Attributes:
+        layer: the layer's name.
+        index: the filter (channel) index in that layer.
+        image: the input image found, ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)``.
+        losses: the filter's mean activation (away from the borders) before each step, then
+            once more after the last step: ``steps + 1`` values, rising when the ascent works.
+    """
+
+    layer: str
+    index: int
+    image: np.ndarray
+    losses: np.ndarray
+
+    def picture(self, crop: float = 0.1) -> np.ndarray:
+        """The image, deprocessed for viewing (see :func:`deprocess_image`)."""
+        return deprocess_image(self.image, crop)
+
+
+def _centre_crop(side: int, border: int) -> int:
+    """Pixels to drop on each side of a ``side``-wide map: ``border``, keeping at least one."""
+    return max(0, min(border, (side - 1) // 2))
+
+
+def filter_patterns(
+    model: keras.Model,
+    layer_name: str,
+    filter_indices: Sequence[int],
+    size: int = 96,
+    steps: int = 30,
+    step_size: float = 4.0,
+    border: int = 2,
+    seed: int = 0,
+) -> list[FilterPattern]:
+    """Find an input image that maximally activates each of some filters of one layer.
+
+    Gradient ascent in input space: start from a grey image with a little noise (pixel values
+    128 ± 10), then ``steps`` times compute, with ``tf.GradientTape``, the gradient of the
+    filter's mean activation (leaving out ``border`` pixels on each side of the feature map,
+    where zero padding distorts it) with respect to the input pixels, divide it by its root
+    mean square, and add ``step_size`` times that to the image (clipped to ``[0, 255]``). The
+    normalised step makes every filter move at the same pace, however small its gradients.
+
+    All filters are optimised together, one image each, in one batch; the model runs in
+    inference mode, so the images do not interact.
+
+    Args:
+        model: a model taking raw RGB pixels. A model built for one input size (one with a
+            ``Flatten``) needs ``size`` to be that size; others take any size.
+        layer_name: the layer whose filters (channels) to visualise.
+        filter_indices: the channels, e.g. ``range(8)``.
+        size: side of the square input image, in pixels.
+        steps: gradient-ascent steps.
+        step_size: root-mean-square change of the pixels per step, in grey levels.
+        border: feature-map pixels left out on each side of the loss.
+        seed: the seed of the starting noise.
+
+    Raises:
+        ValueError: for no filters, or a filter index the layer does not have.
+    """
+    import keras
+    import tensorflow as tf
+
+    indices = [int(i) for i in filter_indices]
+    if not indices:
+        raise ValueError("filter_patterns needs at least one filter index")
+    extractor = keras.Model(model.input, _layer_output(model, layer_name))
+    channels = int(extractor.output.shape[-1])
+    bad = [i for i in indices if not 0 <= i < channels]
+    if bad:
+        raise ValueError(f"layer {layer_name!r} has {channels} filters; no filter {bad[0]}")
+    rng = np.random.default_rng(seed)
+    start = 128.0 + rng.uniform(-10.0, 10.0, (len(indices), size, size, 3))
+    image = tf.Variable(start.astype("float32"))
+    one_hot = tf.one_hot(indices, channels, dtype="float32")  # (n, c): each image's filter
+
+    def filter_means(pixels: tf.Tensor) -> tf.Tensor:
+        activation = extractor(pixels, training=False)
+        h, w = int(activation.shape[1]), int(activation.shape[2])
+        dh, dw = _centre_crop(h, border), _centre_crop(w, border)
+        inner = activation[:, dh:h - dh, dw:w - dw, :]
+        return tf.reduce_sum(tf.reduce_mean(inner, axis=(1, 2)) * one_hot, axis=-1)
+
+    @tf.function
+    def ascent_step() -> tf.Tensor:
+        pixels = tf.convert_to_tensor(image)
+        with tf.GradientTape() as tape:
+            tape.watch(pixels)
+            means = filter_means(pixels)
+            total = tf.reduce_sum(means)  # the images are independent: one gradient each
+        grads = tape.gradient(total, pixels)
+        rms = tf.sqrt(tf.reduce_mean(tf.square(grads), axis=(1, 2, 3), keepdims=True))
+        image.assign(tf.clip_by_value(image + step_size * grads / (rms + 1e-8), 0.0, 255.0))
+        return means
+
+    losses = [ascent_step().numpy() for _ in range(steps)]
+    losses.append(filter_means(tf.convert_to_tensor(image)).numpy())  # after the last step
+    history = np.stack(losses, axis=1)  # (n, steps + 1)
+    final = image.numpy()
+    return [FilterPattern(layer_name, i, final[k], history[k]) for k, i in enumerate(indices)]
+
+
+def deprocess_image(image: ArrayLike, crop: float = 0.1) -> np.ndarray:
+    """Turn a gradient-ascent image into a viewable ``uint8`` picture.
+
+    The image is centred, scaled so that one standard deviation is 64 grey levels around 128
+    (then clipped to ``[0, 255]``), and ``crop`` of its side is cut off each border, where
+    the ascent sees only part of the filters' windows.
+
+    >>> deprocess_image(np.arange(48.0).reshape(4, 4, 3), crop=0.25).shape
+    (2, 2, 3)
+    """
+    picture = np.asarray(image, dtype=float)
+    picture = picture - picture.mean()
+    picture = picture / (picture.std() + 1e-8) * 64.0 + 128.0
+    picture = np.clip(picture, 0, 255).astype(np.uint8)
+    dh, dw = int(picture.shape[0] * crop), int(picture.shape[1] * crop)
+    return picture[dh:picture.shape[0] - dh, dw:picture.shape[1] - dw]
+
+
+def plot_filter_patterns(
+    patterns: Sequence[FilterPattern] | Mapping[str, Sequence[FilterPattern]],
+    ncols: int = 8, size: float = 1.1, suptitle: str | None = None,
+) -> Figure:
+    """Return a grid of deprocessed patterns (:meth:`FilterPattern.picture`).
+
+    ``patterns`` is either one sequence (a grid, ``ncols`` per row) or a mapping from a row
+    label (say, a layer's name) to a sequence: one row each, labelled on the left (with a line
+    break at each underscore). Every panel is titled with its filter index.
+    """
+    if isinstance(patterns, Mapping):
+        rows = {str(label): list(row) for label, row in patterns.items()}
+    else:
+        flat = list(patterns)
+        rows = {str(k): flat[k:k + ncols] for k in range(0, len(flat), ncols)}  # unlabelled
+    if not rows or not any(rows.values()):
+        raise ValueError("plot_filter_patterns needs at least one pattern")
+    width = max(len(row) for row in rows.values())
+    fig, axes = plots.new_figure(len(rows), width, size)
+    for r, (label, row) in enumerate(rows.items()):
+        for c, ax in enumerate(axes[r]):
+            if c >= len(row):
+                ax.set_axis_off()
+                continue
+            plots.plot_image(ax, row[c].picture())
+            ax.set_title(f"filter {row[c].index}", fontsize=8)
+        if isinstance(patterns, Mapping):  # long layer names: one word per line
+            axes[r, 0].set_ylabel(label.replace("_", "\n"), fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig
+
+
+# --- Grad-CAM ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradCam:
+    """A class activation heatmap and what it was computed for.
+
+    Attributes:
+        heatmap: ``(h, w)`` values in ``[0, 1]`` at the conv layer's resolution.
+        layer: the conv layer's name.
+        class_index: the class whose score was differentiated.
+        score: that class's score (the logit, see :func:`grad_cam`).
+        probabilities: the model's output for the image (1-D).
+    """
+
+    heatmap: np.ndarray
+    layer: str
+    class_index: int
+    score: float
+    probabilities: np.ndarray
+
+
+def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize an ``(h, w, 3)`` photo to the model's input with bilinear interpolation.
+
+    Returns ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
+    The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
+    over the square stretches back over the whole photo.
+    """
+    import tensorflow as tf
+
+    shape = (size, size) if isinstance(size, int) else tuple(size)
+    array = np.asarray(photo, dtype="float32")
+    if array.ndim == 2:
+        array = np.repeat(array[..., np.newaxis], 3, axis=-1)
+    return tf.image.resize(array, shape, method="bilinear").numpy()
+
+
+def grad_cam_model(model: keras.Model, layer_name: str) -> keras.Model:
+    """Return the model :func:`grad_cam` differentiates: input to ``[conv map, scores, output]``.
+
+    The class scores are the logits when the last layer is a ``Dense`` with a softmax or
+    sigmoid activation (its pre-activation, recomputed from its input and weights), else the
+    model's output itself. Build it once per layer and pass it to :func:`grad_cam` to explain
+    many images or classes without rebuilding it.
+    """
+    import keras
+
+    conv = _layer_output(model, layer_name)
+    last = model.layers[-1]
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    if isinstance(last, keras.layers.Dense) and activation in ("softmax", "sigmoid"):
+        logits = keras.ops.matmul(last.input, last.kernel)
+        if last.bias is not None:
+            logits = logits + last.bias
+    else:
+        logits = model.output
+    return keras.Model(model.input, [conv, logits, model.output])
+
+
+def grad_cam(
+    model: keras.Model,
+    image: ArrayLike,
+    layer_name: str,
+    class_index: int | None = None,
+    score_model: keras.Model | None = None,
+) -> GradCam:
+    """Return the Grad-CAM heatmap of one class for one image (Selvaraju et al., 2017).
+
+    With ``tf.GradientTape``, take the gradient of the class score with respect to the output
+    of the conv layer ``layer_name``; average it over the map's positions to get one weight per
+    channel (how much the class score rises when that channel rises); sum the channels weighted
+    so, keep the positive part (ReLU: evidence *for* the class) and divide by the maximum.
+
+    The score is the class's logit when the model ends in a softmax or sigmoid ``Dense`` layer
+    (the probability saturates, and its gradient with it). A one-unit sigmoid output (a binary
+    classifier) has two classes: 1 scores with the logit, 0 with its negative.
+
+    Args:
+        model: a classifier taking the image as it is given here (raw pixels, model size).
+        image: one ``(h, w, 3)`` image at the model's input size.
+        layer_name: a layer with a 4-D output, usually the last conv layer.
+        class_index: the class to explain; the most probable one by default.
+        score_model: :func:`grad_cam_model` of ``model`` and ``layer_name``, built once.
+
+    Returns:
+        A :class:`GradCam`; the heatmap is all zeros when no position has positive evidence.
+    """
+    import tensorflow as tf
+
+    if score_model is None:
+        score_model = grad_cam_model(model, layer_name)
+    batch = tf.convert_to_tensor(np.asarray(image, dtype="float32")[np.newaxis])
+    with tf.GradientTape() as tape:
+        conv, logits, probabilities = score_model(batch, training=False)
+        tape.watch(conv)
+        probabilities = np.asarray(probabilities)[0]
+        binary = int(logits.shape[-1]) == 1
+        if class_index is None:
+            class_index = int(probabilities[0] > 0.5) if binary else int(np.argmax(probabilities))
+        if binary:
+            if class_index not in (0, 1):
+                raise ValueError(f"a binary classifier has classes 0 and 1, not {class_index}")
+            score = logits[0, 0] if class_index == 1 else -logits[0, 0]
+        else:
+            if not 0 <= class_index < int(logits.shape[-1]):
+                raise ValueError(f"no class {class_index} among {int(logits.shape[-1])}")
+            score = logits[0, class_index]
+    grads = tape.gradient(score, conv)
+    if len(conv.shape) != 4:
+        raise ValueError(f"layer {layer_name!r} has output shape {tuple(conv.shape)}, not 4-D")
+    weights = tf.reduce_mean(grads, axis=(0, 1, 2))  # one weight per channel
+    heatmap = np.maximum(np.asarray(tf.tensordot(conv[0], weights, axes=1)), 0.0)
+    peak = float(heatmap.max())
+    heatmap = heatmap / peak if peak > 0 else heatmap
+    return GradCam(heatmap.astype("float32"), layer_name, int(class_index), float(score),
+                   probabilities.ravel())
+
+
+def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a heatmap to ``shape`` = (height, width), smoothly (bilinear), kept in ``[0, 1]``.
+
+    >>> upscale_heatmap(np.eye(2), (4, 6)).shape
+    (4, 6)
+    """
+    from skimage.transform import resize
+
+    return np.clip(resize(np.asarray(heatmap, dtype=float), shape, order=1, mode="edge",
+                          anti_aliasing=False), 0.0, 1.0)
+
+
+def overlay_heatmap(
+    photo: ArrayLike, heatmap: ArrayLike, alpha: float = 0.45, cmap: str = "jet"
+) -> np.ndarray:
+    """Colour a heatmap and blend it over a photo at the photo's full resolution.
+
+    The heatmap is upscaled to the photo's size (:func:`upscale_heatmap`) and coloured with
+    ``cmap``; each pixel is ``(1 - alpha) * photo + alpha * colour``. Grey photos are turned
+    into RGB first. Photo pixels are in ``[0, 255]``.
+
+    Returns:
+        An ``uint8`` RGB image with the photo's height and width.
+
+    >>> overlay_heatmap(np.zeros((5, 7, 3), np.uint8), np.ones((2, 2)), alpha=1.0)[0, 0].tolist()
+    [127, 0, 0]
+    """
+    picture = np.asarray(photo, dtype=float)
+    if picture.ndim == 2:
+        picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
+    picture = picture[..., :3]
+    up = upscale_heatmap(heatmap, picture.shape[:2])
+    colour = colormaps[cmap](up)[..., :3] * 255.0
+    return np.clip((1 - alpha) * picture + alpha * colour, 0, 255).astype(np.uint8)
+
+
+def heatmap_mass_share(heatmap: ArrayLike, mask: ArrayLike) -> float:
+    """Share of a heatmap's total mass inside a boolean mask of the same shape.
+
+    >>> heatmap_mass_share(np.array([[1.0, 3.0]]), np.array([[False, True]]))
+    0.75
+    """
+    values = np.asarray(heatmap, dtype=float)
+    total = float(values.sum())
+    return float(values[np.asarray(mask, dtype=bool)].sum() / total) if total > 0 else 0.0
+
+
+def top_classes(
+    probabilities: ArrayLike, top: int = 5, class_names: Sequence[str] | None = None
+) -> list[tuple[int, str, float]]:
+    """Return the ``top`` most probable classes as ``(index, name, probability)``, best first.
+
+    ``class_names`` name the classes; by default, with 1,000 outputs, the ImageNet names of
+    ``keras.applications.imagenet_utils.decode_predictions``. A one-unit sigmoid output is
+    read as two classes, 0 with probability ``1 - p`` and 1 with ``p``.
+
+    >>> top_classes([0.2, 0.7, 0.1], top=2, class_names=["cat", "dog", "fox"])
+    [(1, 'dog', 0.7), (0, 'cat', 0.2)]
+    """
+    probs = np.asarray(probabilities, dtype=float).ravel()
+    if probs.size == 1:
+        probs = np.array([1.0 - probs[0], probs[0]])
+    if class_names is None:
+        if probs.size != 1000:
+            raise ValueError(f"name the {probs.size} classes with class_names")
+        names = imagenet_class_names()
+    else:
+        if len(class_names) != probs.size:
+            raise ValueError(f"{len(class_names)} class names for {probs.size} classes")
+        names = list(class_names)
+    order = np.argsort(-probs, kind="stable")[:top]
+    return [(int(i), str(names[i]), float(probs[i])) for i in order]
+
+
+def imagenet_class_names() -> list[str]:
+    """Return the 1,000 ImageNet class names (``African_elephant``...) in output order.
+
+    They come from the class index that ``decode_predictions`` reads from the Keras cache
+    (``models/imagenet_class_index.json``, downloaded on first use).
+    """
+    from keras.applications.imagenet_utils import decode_predictions
+
+    # Scores that rank class i at place 999 - i: decoding them lists all the names, reversed.
+    ranks = np.arange(1000, dtype="float32")[np.newaxis]
+    return [row[1] for row in reversed(decode_predictions(ranks, top=1000)[0])]
