@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -43,13 +44,14 @@ PUBLISHED: dict[str, str] = {
     "transfer_finetune_test_acc": "about 0.97",
 }
 _TIME_KEYS = ("iopub.execute_input", "shell.execute_reply")
+_NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint)\d*\((.*)\)")
 
 
 def glued(notebook: str | Path) -> dict[str, object]:
     """Return the values a notebook glued with ``myst_nb.glue``, by name.
 
-    Values are read back from their ``text/plain`` form (numbers and strings as Python
-    literals; anything else as its text).
+    Values are read back from their ``text/plain`` form (numbers, NumPy scalars and strings as
+    Python values; anything else as its text).
     """
     values: dict[str, object] = {}
     for cell in nbformat.read(notebook, as_version=4).cells:
@@ -58,8 +60,11 @@ def glued(notebook: str | Path) -> dict[str, object]:
             if not scrap:
                 continue
             text = output["data"].get(scrap.get("mime_prefix", "") + "text/plain", "")
+            # NumPy 2 writes its scalars as e.g. "np.float64(0.78)": read the number inside.
+            numpy_scalar = _NUMPY_SCALAR.fullmatch(text)
             try:
-                values[scrap["name"]] = ast.literal_eval(text)
+                values[scrap["name"]] = ast.literal_eval(
+                    numpy_scalar.group(1) if numpy_scalar else text)
             except (ValueError, SyntaxError):
                 values[scrap["name"]] = text
     return values

@@ -33,14 +33,17 @@ def chapter(tmp_path):
     return write_chapter(
         tmp_path / "05_small.ipynb",
         [glue_output("profile", "'full'"), glue_output("cats_scratch_test_acc", "0.7125"),
-         glue_output("label", "'African_elephant'")],
+         glue_output("label", "'African_elephant'"),
+         glue_output("cats_augmented_test_acc", "np.float64(0.778)"),
+         glue_output("figure", "<Figure size 640x480 with 1 Axes>")],
         [("2026-11-23T01:00:00.000000Z", "2026-11-23T01:00:30.500000Z"),
          ("2026-11-23T01:05:00.000000Z", "2026-11-23T01:06:00.000000Z")])
 
 
 def test_glued_values_come_back_as_python_values(chapter):
     assert report.glued(chapter) == {
-        "profile": "full", "cats_scratch_test_acc": 0.7125, "label": "African_elephant"}
+        "profile": "full", "cats_scratch_test_acc": 0.7125, "label": "African_elephant",
+        "cats_augmented_test_acc": 0.778, "figure": "<Figure size 640x480 with 1 Axes>"}
 
 
 def test_execution_seconds_add_up_the_cells_own_times(chapter, tmp_path):
