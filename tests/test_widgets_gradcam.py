@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+from tiny_models import tiny_convnet
 
 from course_utils import interpret
 from course_utils.widgets import draw_gradcam_view, gradcam_explorer
@@ -13,15 +14,7 @@ CLASSES = ["ant", "bee", "cow"]
 @pytest.fixture(scope="module")
 def model() -> keras.Model:
     """A 16x16 RGB classifier: two convs (14x14 and 5x5 maps), 3 softmax classes."""
-    keras.utils.set_random_seed(0)
-    inputs = keras.Input((16, 16, 3))
-    x = keras.layers.Rescaling(1 / 255)(inputs)
-    x = keras.layers.Conv2D(4, 3, activation="relu", name="conv_a")(x)
-    x = keras.layers.MaxPooling2D(2, name="pool_a")(x)
-    x = keras.layers.Conv2D(6, 3, activation="relu", name="conv_b")(x)
-    x = keras.layers.GlobalAveragePooling2D(name="gap")(x)
-    outputs = keras.layers.Dense(3, activation="softmax", name="predictions")(x)
-    return keras.Model(inputs, outputs, name="tiny")
+    return tiny_convnet()
 
 
 @pytest.fixture(scope="module")
