@@ -7,8 +7,14 @@ BIN := $(VENV)/bin
 # A folder laid out like a Keras cache, copied into $KERAS_HOME before the tests when present.
 KERAS_CACHE_SRC ?= ../shared/keras-cache
 NOTEBOOKS ?= $(sort $(wildcard chapters/*.ipynb))
+# MathJax for the site's math, fetched from the npm registry at build time (never a CDN at view
+# time, never committed): _config.yml serves _vendor/ as static files.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _vendor/mathjax/tex-mml-chtml.js
+# The CI timings the results page reports (see course_utils/report.py and .ci/run).
+CI_TIMINGS := _build/ci/notebook_seconds.json
 
-.PHONY: setup seed results book test lint notebooks
+.PHONY: setup seed vendor results book results-page test lint notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,18 +30,41 @@ setup: $(BIN)/.installed
 seed: setup
 	$(BIN)/python -m course_utils.data seed $(wildcard $(KERAS_CACHE_SRC))
 
-# The results page is read from the committed notebooks' glued values and timing metadata.
+# MathJax's combined TeX component, the pieces it loads on demand (TeX extensions, fonts,
+# menu, accessibility) and its licence; npm checks the tarball's integrity.
+$(MATHJAX): Makefile
+	@command -v npm >/dev/null || { echo "make vendor needs npm (Debian: apt-get install npm)"; exit 1; }
+	rm -rf _vendor/mathjax _vendor/tmp && mkdir -p _vendor/mathjax _vendor/tmp
+	cd _vendor/tmp && npm pack --silent --loglevel=error mathjax@$(MATHJAX_VERSION) >/dev/null
+	tar -xzf _vendor/tmp/mathjax-$(MATHJAX_VERSION).tgz -C _vendor/tmp package/LICENSE \
+		package/es5/tex-mml-chtml.js package/es5/input package/es5/output package/es5/ui \
+		package/es5/a11y package/es5/sre package/es5/adaptors
+	mv _vendor/tmp/package/LICENSE _vendor/tmp/package/es5/* _vendor/mathjax/
+	rm -rf _vendor/tmp
+	touch $@
+
+vendor: $(MATHJAX)
+
+# The results page is read from the committed notebooks' glued values and timing metadata,
+# and from the CI timings that `make test` and .ci/run record under _build/ci/ when present.
 results: setup
 	$(BIN)/python -m course_utils.report --output results.md
 
-book: results
+book: results vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
+
+# Refresh the results page of a built site (an incremental build: only changed pages).
+results-page: results vendor
+	$(BIN)/jupyter-book build -W -n --keep-going .
 
 lint: setup
 	$(BIN)/ruff check .
 
+# The browser test (tests/test_site_browser.py) reuses _build/html when it is newer than every
+# source, else it runs `make book` itself. tests/conftest.py records each notebook's nbval time.
 test: seed lint
-	COURSE_PROFILE=$${COURSE_PROFILE:-fast} $(BIN)/python -m pytest tests course_utils $(NOTEBOOKS) \
+	COURSE_PROFILE=$${COURSE_PROFILE:-fast} COURSE_CI_TIMINGS=$(CI_TIMINGS) \
+		$(BIN)/python -m pytest tests course_utils $(NOTEBOOKS) \
 		--doctest-modules --nbval --nbval-current-env --nbval-cell-timeout=1200 -p no:cacheprovider
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says

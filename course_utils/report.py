@@ -1,4 +1,4 @@
-"""The book's results and costs, read from the executed chapters themselves.
+"""The book's results and costs, read from the executed chapters and from CI's own records.
 
 Each chapter records its headline numbers with ``myst_nb.glue`` and, when executed with
 ``make notebooks``, each cell's start and end times. This module reads both back from the
@@ -6,17 +6,29 @@ committed notebooks, so that the results page and the cost report show what the 
 and nothing typed by hand::
 
     python -m course_utils.report --output results.md
+
+CI's costs come from two small JSON records under ``_build/ci/``, read when present:
+
+- ``notebook_seconds.json``: how long nbval took to execute each chapter during ``make test``
+  (in the ``fast`` profile), written by :class:`NotebookTimer`, which ``tests/conftest.py``
+  registers when ``$COURSE_CI_TIMINGS`` names the file (``make test`` sets it);
+- ``run.json``: when ``.ci/run`` started and finished (``started``, ``finished``: Unix
+  seconds; ``cores``), written by ``.ci/run`` before it refreshes the results page.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import json
+import os
 import re
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -43,6 +55,11 @@ PUBLISHED: dict[str, str] = {
     "transfer_frozen_aug_test_acc": "about 0.96",
     "transfer_finetune_test_acc": "about 0.97",
 }
+#: The environment variable that asks ``make test`` to record each notebook's nbval time.
+CI_TIMINGS_VARIABLE = "COURSE_CI_TIMINGS"
+#: Where ``make test`` records the notebooks' CI times and ``.ci/run`` its own start and end.
+CI_TIMINGS = Path("_build/ci/notebook_seconds.json")
+CI_RUN = Path("_build/ci/run.json")
 _TIME_KEYS = ("iopub.execute_input", "shell.execute_reply")
 _NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint)\d*\((.*)\)")
 
@@ -87,6 +104,57 @@ def execution_seconds(notebook: str | Path) -> float | None:
     return total if timed else None
 
 
+class NotebookTimer:
+    """A pytest plugin that adds up, per notebook, the durations of its nbval items.
+
+    Each notebook cell is one pytest item; its set-up, call and tear-down durations are summed
+    (nbval starts the kernel in the first item's set-up and stops it in the last item's
+    tear-down, so that is counted too). At the end of the session the totals are written with
+    :func:`write_ci_timings` to ``output``.
+    """
+
+    def __init__(self, output: Path, profile: str) -> None:
+        self.output, self.profile = Path(output), profile
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.failed: set[str] = set()
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        """Count one phase of one test item, when it is a notebook cell."""
+        path = str(report.location[0])  # the node id lacks it for files outside the root
+        if path.endswith(".ipynb"):
+            self.seconds[path] += report.duration
+            if report.failed:
+                self.failed.add(path)
+
+    def pytest_sessionfinish(self, session: Any, exitstatus: int) -> None:
+        """Write the totals, when any notebook ran."""
+        if self.seconds:
+            write_ci_timings(self.output, self.seconds, self.profile, self.failed)
+
+
+def write_ci_timings(output: Path, seconds: Mapping[str, float], profile: str,
+                     failed: Iterable[str] = (), recorded: datetime | None = None) -> None:
+    """Write each notebook's CI execution time (by file name) to the JSON file ``output``."""
+    failed = {Path(path).name for path in failed}
+    record = {
+        "profile": profile,
+        "recorded": (recorded or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "notebooks": {Path(path).name: {"seconds": round(total, 1),
+                                        "passed": Path(path).name not in failed}
+                      for path, total in sorted(seconds.items())},
+    }
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(record, indent=1) + "\n")
+
+
+def read_record(path: Path | None) -> dict[str, Any] | None:
+    """Return a JSON record, or ``None`` when there is no such file (nothing was recorded)."""
+    if path is None or not Path(path).is_file():
+        return None
+    return json.loads(Path(path).read_text())
+
+
 def _title(notebook: Path) -> str:
     for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type == "markdown" and cell.source.startswith("# "):
@@ -98,12 +166,60 @@ def _minutes(seconds: float | None) -> str:
     return "not recorded" if seconds is None else f"{seconds / 60:.1f}"
 
 
-def report(chapters: Sequence[Path]) -> str:
-    """Return the results page (Markdown) for the executed ``chapters``, in order."""
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _ci_cell(record: Mapping[str, Any] | None, notebook: Path) -> tuple[str, float]:
+    """Return a chapter's CI time as a table cell, and its seconds (0 when not run)."""
+    entry = (record or {}).get("notebooks", {}).get(notebook.name)
+    if entry is None:
+        return "not run", 0.0
+    seconds = float(entry["seconds"])
+    return _minutes(seconds) + ("" if entry.get("passed", True) else " (failed)"), seconds
+
+
+def ci_summary(timings: Mapping[str, Any] | None, run: Mapping[str, Any] | None) -> str:
+    """Return the sentences that say where the CI times come from, or that there are none."""
+    if timings is None and run is None:
+        return ("No CI timings are recorded: `make test` records how long each chapter takes "
+                "to execute under nbval (in `_build/ci/`), and `.ci/run` adds its own total "
+                "before it rebuilds this page.")
+    parts = []
+    if timings is not None:
+        when = _when(datetime.fromisoformat(timings["recorded"]))
+        parts.append(f"CI times: the wall-clock time nbval took to execute each chapter "
+                     f"(kernel start included) in the `{timings['profile']}` profile during "
+                     f"`make test`, recorded {when} on a machine with {timings['cores']} "
+                     f"cores.")
+    else:
+        parts.append("No chapter times were recorded in CI.")
+    if run is not None:
+        seconds = float(run["finished"]) - float(run["started"])
+        when = _when(datetime.fromtimestamp(float(run["finished"]), UTC))
+        parts.append(f"The whole CI run (`.ci/run`: installing, the tests with every chapter, "
+                     f"building this site) took **{_minutes(seconds)} minutes** "
+                     f"(finished {when}, {run.get('cores', '?')} cores; the last few seconds, "
+                     f"which rebuild this page, are not counted).")
+    else:
+        parts.append("The total time of `.ci/run` was not recorded.")
+    return " ".join(parts)
+
+
+def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None,
+           ci_run: Mapping[str, Any] | None = None) -> str:
+    """Return the results page (Markdown) for the executed ``chapters``, in order.
+
+    ``ci_timings`` and ``ci_run`` are CI's records (see the module's documentation); without
+    them the cost table has no CI column and the page says that nothing was recorded.
+    """
     results = ["| result | this book | published (classic chapter) | chapter | profile |",
                "| --- | ---: | ---: | --- | --- |"]
-    costs = ["| chapter | profile | execution (minutes) |", "| --- | --- | ---: |"]
-    total = 0.0
+    with_ci = ci_timings is not None
+    ci_header = f" CI, `{ci_timings['profile']}` profile (minutes) |" if with_ci else ""
+    costs = ["| chapter | profile | execution (minutes) |" + ci_header,
+             "| --- | --- | ---: |" + (" ---: |" if with_ci else "")]
+    total = ci_total = 0.0
     for notebook in chapters:
         values = glued(notebook)
         title, profile = _title(notebook), values.get("profile", "unknown")
@@ -114,30 +230,43 @@ def report(chapters: Sequence[Path]) -> str:
                                f"| {link} | {profile} |")
         seconds = execution_seconds(notebook)
         total += seconds or 0.0
-        costs.append(f"| {link} | {profile} | {_minutes(seconds)} |")
-    costs.append(f"| **all chapters** | | **{_minutes(total)}** |")
+        row = f"| {link} | {profile} | {_minutes(seconds)} |"
+        if with_ci:
+            cell, ci_seconds = _ci_cell(ci_timings, notebook)
+            ci_total += ci_seconds
+            row += f" {cell} |"
+        costs.append(row)
+    costs.append(f"| **all chapters** | | **{_minutes(total)}** |"
+                 + (f" **{_minutes(ci_total)}** |" if with_ci else ""))
     return "\n".join([
         "# Results and costs", "",
-        "Every number on this page is read from the executed chapters by "
-        "`python -m course_utils.report`: the values each chapter glued, and the execution "
-        "times its cells recorded. Published figures are those of the classic chapter "
-        "(Keras 2; VGG16 at 150x150 for transfer learning), for orientation only: they were "
-        "not run here, on other data splits and other hardware.", "",
+        "Every number on this page is read by `python -m course_utils.report` from the "
+        "executed chapters (the values each chapter glued, and the execution times its cells "
+        "recorded) and from CI's own timing records. Published figures are those of the "
+        "classic chapter (Keras 2; VGG16 at 150x150 for transfer learning), for orientation "
+        "only: they were not run here, on other data splits and other hardware.", "",
         "## Results (test accuracy unless said otherwise)", "", *results, "",
         "## Cost: execution time of each chapter", "",
         "Wall-clock time of each chapter's cells in its committed run, on the machine that "
-        "executed it (a 2-core CPU for this book's committed outputs).", "", *costs, "",
+        "executed it (a 2-core CPU for this book's committed outputs)"
+        + (", and in CI's last recorded test run." if with_ci else "."), "", *costs, "",
+        ci_summary(ci_timings, ci_run), "",
     ])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m course_utils.report [--chapters DIR] [--output FILE]``."""
+    """Command line: ``python -m course_utils.report [--chapters DIR] [--output FILE] ...``."""
     parser = argparse.ArgumentParser(prog="python -m course_utils.report",
                                      description="Write the results and cost page.")
     parser.add_argument("--chapters", default="chapters", help="folder of executed notebooks")
     parser.add_argument("--output", help="Markdown file to write (default: standard output)")
+    parser.add_argument("--ci-timings", type=Path, default=CI_TIMINGS,
+                        help=f"CI's per-chapter times, when recorded (default: {CI_TIMINGS})")
+    parser.add_argument("--ci-run", type=Path, default=CI_RUN,
+                        help=f"CI's start and end, when recorded (default: {CI_RUN})")
     args = parser.parse_args(argv)
-    page = report(sorted(Path(args.chapters).glob("*.ipynb")))
+    page = report(sorted(Path(args.chapters).glob("*.ipynb")),
+                  read_record(args.ci_timings), read_record(args.ci_run))
     if args.output:
         Path(args.output).write_text(page)
     else:

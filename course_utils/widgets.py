@@ -1,19 +1,28 @@
-"""Interactive explorers: live ipywidgets in JupyterLab, a static picture on the site.
+"""Interactive explorers: live ipywidgets in JupyterLab, a static explorer on the site.
 
-An explorer is an :class:`Explorer`: a widget plus a PNG of its default view. Displayed in
-JupyterLab (in a trusted notebook with a running kernel) it is the live widget; the built site
-prefers the PNG (see ``nb_mime_priority_overrides`` in ``_config.yml``), so the static page
-shows the default view instead of an empty widget area.
+An explorer is an :class:`Explorer`: a widget, a PNG of its default view and a static
+explorer. Its display bundle holds all three. In JupyterLab (a trusted notebook with a running
+kernel) the live widget shows. The built site has no kernel and loads no widget JavaScript, so
+it drops the widget view and prefers the ``text/html`` static explorer (see
+``nb_mime_priority_overrides`` in ``_config.yml``): plain HTML controls (a range input per
+slider, a menu per dropdown) and a picture that a small inline script swaps among frames
+precomputed over a grid of settings (:mod:`course_utils.static_explorer`), which works with no
+network and from a page opened from disk. The PNG stays for viewers that show neither (GitHub's
+notebook view).
+
+The static frames are drawn by the live widget itself: for each point of the grid the real controls
+are set, their observers run as they do live, and the explorer's own ``draw`` makes the figure.
+Each explorer function chooses a default grid (its ``static_grid`` argument overrides it) that
+keeps to :data:`course_utils.static_explorer.MAX_FRAMES` frames and about 2.5 MB of HTML.
 
 Each explorer draws with a plain function ``draw(...) -> Figure`` that tests and the static
 view call directly, and ``update`` callbacks that redraw into an ``ipywidgets.Output``.
 """
-
 from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +33,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
+from traitlets import TraitError
 
-from course_utils import gabor, kernels, plots
+from course_utils import gabor, kernels, plots, static_explorer
 
 
 def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
@@ -35,8 +45,13 @@ def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
     return buffer.getvalue()
 
 
+#: A static explorer's grid: control name → the values to precompute, in order, or ``None``
+#: for every value the control offers at that point (a menu's options, a slider's steps).
+StaticGrid = Mapping[str, Sequence[Any] | None]
+
+
 class Explorer:
-    """A live widget together with a static PNG of its default view.
+    """A live widget together with a static PNG of its default view and a static explorer.
 
     Args:
         widget: the ipywidgets layout the reader interacts with.
@@ -45,15 +60,29 @@ class Explorer:
         controls: the explorer's controls by name, so that code can set them too:
             ``explorer.controls["preset"].value = "sharpen"`` does what picking "sharpen" in
             the menu does (the widgets' observers redraw the figure).
+        static_grid: the settings the static explorer precomputes (see :data:`StaticGrid`):
+            one grid, whose every combination is a frame, or a list of grids naming the same
+            controls in the same order, whose frames are pooled (e.g. one slider at a time).
+            Controls are keyed in the grid's order; the default view is always a frame.
+            ``None``: no static explorer, only the PNG.
+        frame_dpi: the resolution of the static explorer's frames.
     """
 
     def __init__(self, widget: widgets.Widget, output: widgets.Output,
                  draw: Callable[[], Figure],
-                 controls: Mapping[str, widgets.Widget] | None = None) -> None:
+                 controls: Mapping[str, widgets.Widget] | None = None,
+                 static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
+                 frame_dpi: int = static_explorer.FRAME_DPI) -> None:
         self.widget = widget
         self.controls = dict(controls or {})
         self.output = output
+        self.static_grid = static_grid
+        self.frame_dpi = frame_dpi
         self._draw = draw
+        self._redrawing = True  # False while the static explorer's frames are drawn
+        self._static_view: static_explorer.StaticView | None = None
+        self._defaults = {name: control.value for name, control in self.controls.items()
+                          if isinstance(control, widgets.ValueWidget)}
         self.figure = draw()
         self.static_png = figure_to_png(self.figure)
         with self.output:
@@ -66,15 +95,210 @@ class Explorer:
 
     def refresh(self) -> None:
         """Redraw the figure for the current settings (called by the widgets' observers)."""
+        if not self._redrawing:
+            return
         self.figure = self._draw()
         self.output.clear_output(wait=True)
         with self.output:
             display(self.figure)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+    def static_view(self) -> static_explorer.StaticView:
+        """Return the static explorer's frames, drawn on the first call (then kept).
+
+        For each combination of :attr:`static_grid` the real controls are set as a reader
+        would set them from the explorer's first view: every control back at its starting
+        value, then the combination's settings in the grid's order, so that the widgets'
+        observers do what they do live (a preset fills the kernel grid, a photo refills the
+        class menu). The frame is then drawn by the live view's own ``draw``. The figure
+        shown live is not redrawn meanwhile, and every control is put back as it was (edited
+        kernel weights included).
+
+        Raises:
+            ValueError: without a grid; for a grid naming an unknown control or one without a
+                value, a value a control does not take, two values written alike, or more
+                than :data:`course_utils.static_explorer.MAX_FRAMES` combinations.
+        """
+        if self._static_view is None:
+            if self.static_grid is None:
+                raise ValueError("this explorer has no static grid")
+            before = [(control, control.value) for control in self._value_widgets()]
+            self._redrawing = False
+            try:
+                self._static_view = self._draw_static_view(_static_grids(self.static_grid))
+            finally:
+                for control, value in before:
+                    if control.value != value:
+                        control.value = value
+                self._redrawing = True
+        return self._static_view
+
+    def static_html(self, element_id: str | None = None) -> str:
+        """Return the static explorer as self-contained HTML (see :meth:`static_view`).
+
+        Args:
+            element_id: the outer element's id; by default a hash of the frames.
+        """
+        return self.static_view().html(element_id)
+
+    def _value_widgets(self) -> list[widgets.ValueWidget]:
+        """The controls with a value, then every other one in the layout (kernel weights...)."""
+        found: dict[int, widgets.ValueWidget] = {}
+        pending: list[widgets.Widget] = [*self.controls.values(), self.widget]
+        while pending:
+            widget = pending.pop(0)
+            if isinstance(widget, widgets.ValueWidget):
+                found.setdefault(id(widget), widget)
+            pending.extend(getattr(widget, "children", ()))
+        return list(found.values())
+
+    def _settle(self, settings: Mapping[str, Any]) -> None:
+        """Put the controls at their defaults, then at ``settings`` (in order)."""
+        for name, value in [*self._defaults.items(), *settings.items()]:
+            control = self.controls[name]
+            try:
+                control.value = value
+            except TraitError as err:
+                raise ValueError(f"control {name!r} cannot take {value!r}: {err}") from err
+            if control.value != value:
+                raise ValueError(
+                    f"control {name!r} cannot take {value!r} (it holds {control.value!r})")
+
+    def _draw_static_view(self, grids: list[StaticGrid]) -> static_explorer.StaticView:
+        names = list(grids[0])
+        for name in names:
+            if name not in self._defaults:
+                raise ValueError(f"static grid: {name!r} is not a control with a value; "
+                                 f"controls: {list(self._defaults)}")
+        combinations: dict[str, list[Any]] = {}
+        choices: dict[str, dict[str, tuple[Any, str]]] = {name: {} for name in names}
+        by_prefix: dict[str, dict[str, tuple[static_explorer.Choice, ...]]] = {
+            name: {} for name in names}
+
+        def visit(grid: StaticGrid, values: list[Any], tokens: list[str]) -> None:
+            if len(values) == len(names):
+                combinations.setdefault(static_explorer.settings_key(tokens), values)
+                if len(combinations) > static_explorer.MAX_FRAMES:
+                    raise ValueError(f"static grid: more than {static_explorer.MAX_FRAMES} "
+                                     "combinations; use fewer values")
+                return
+            name = names[len(values)]
+            self._settle(dict(zip(names, values, strict=False)))
+            offered = grid[name] is None
+            pairs = (_offered_values(self.controls[name]) if offered
+                     else [(v, _value_label(self.controls[name], v)) for v in grid[name]])
+            row = []
+            for value, label in pairs:
+                token = static_explorer.setting_token(value)
+                seen = choices[name].setdefault(token, (value, label))
+                if seen[0] != value:
+                    raise ValueError(f"static grid: {name!r} values {seen[0]!r} and {value!r} "
+                                     f"are both written {token!r}")
+                row.append((token, label))
+            if offered:
+                by_prefix[name][static_explorer.settings_key(tokens)] = tuple(row)
+            for (value, _), (token, _) in zip(pairs, row, strict=True):
+                visit(grid, [*values, value], [*tokens, token])
+
+        for grid in grids:
+            visit(grid, [], [])
+        default = [self._defaults[name] for name in names]
+        default_tokens = tuple(static_explorer.setting_token(v) for v in default)
+        self._settle({})
+        for name, value, token in zip(names, default, default_tokens, strict=True):
+            choices[name].setdefault(token, (value, _value_label(self.controls[name], value)))
+        key = static_explorer.settings_key(default_tokens)
+        combinations = {key: default, **combinations}
+        if len(combinations) > static_explorer.MAX_FRAMES:
+            raise ValueError(f"static grid: more than {static_explorer.MAX_FRAMES} combinations "
+                             "with the default view; use fewer values")
+
+        frames = {}
+        for key, values in combinations.items():
+            self._settle(dict(zip(names, values, strict=True)))
+            frames[key] = static_explorer.figure_to_frame(self._draw(), self.frame_dpi)
+        controls = []
+        for name in names:
+            control = self.controls[name]
+            kind = _static_kind(control)
+            seen = list(choices[name].items())
+            if kind == "range":
+                seen.sort(key=lambda item: item[1][0])
+            rows = set(by_prefix[name].values())
+            controls.append(static_explorer.StaticControl(
+                name, getattr(control, "description", "") or name, kind,
+                tuple((token, label) for token, (_, label) in seen),
+                by_prefix[name] if len(rows) > 1 else {}))
+        return static_explorer.StaticView(tuple(controls), frames, default_tokens)
+
+    def _repr_mimebundle_(self, include: Collection[str] | None = None,
+                          exclude: Collection[str] | None = None,
+                          **kwargs: Any) -> dict[str, Any]:
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
+        wanted = (include is None or "text/html" in include) and "text/html" not in (exclude or ())
+        if self.static_grid is not None and wanted:
+            view = self.static_view()
+            bundle["text/html"] = view.html(static_explorer.unique_element_id(view.element_id))
         return bundle
+
+
+def _static_grids(static_grid: StaticGrid | Sequence[StaticGrid]) -> list[StaticGrid]:
+    """``static_grid`` as a list of grids, checked to name the same controls in one order."""
+    grids = [static_grid] if isinstance(static_grid, Mapping) else list(static_grid)
+    if not grids:
+        raise ValueError("static grid: give at least one grid")
+    for grid in grids[1:]:
+        if list(grid) != list(grids[0]):
+            raise ValueError(f"static grids must name the same controls in the same order: "
+                             f"{list(grids[0])} and {list(grid)}")
+    return grids
+
+
+def _static_kind(control: widgets.ValueWidget) -> static_explorer.ControlKind:
+    """A numeric slider or number box becomes a range input; anything else a menu."""
+    value = control.value
+    numeric = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+    return "range" if numeric and not hasattr(control, "options") else "select"
+
+
+def _options(control: widgets.ValueWidget) -> list[tuple[Any, str]]:
+    """A menu's options as ``(value, label)`` pairs."""
+    pairs = []
+    for option in control.options:
+        label, value = option if isinstance(option, tuple) else (option, option)
+        pairs.append((value, str(label)))
+    return pairs
+
+
+def _value_label(control: widgets.ValueWidget, value: Any) -> str:
+    """The text a control shows for ``value``: a menu's label, a slider's readout."""
+    if hasattr(control, "options"):
+        for option, label in _options(control):
+            if option == value:
+                return label
+        raise ValueError(f"{control.description or 'menu'!r} has no option {value!r}")
+    readout = getattr(control, "readout_format", None)
+    if readout:
+        try:
+            return format(value, readout)
+        except (TypeError, ValueError):
+            pass
+    return str(value)
+
+
+def _offered_values(control: widgets.ValueWidget) -> list[tuple[Any, str]]:
+    """Every value a control offers, labelled: a menu's options, a slider's steps."""
+    if hasattr(control, "options"):
+        return _options(control)
+    if isinstance(control.value, bool):
+        return [(False, "off"), (True, "on")]
+    if all(hasattr(control, trait) for trait in ("min", "max", "step")):
+        count = int(round((control.max - control.min) / control.step)) + 1
+        values = [control.min + i * control.step for i in range(count)]
+        if isinstance(control.value, int):
+            values = [int(v) for v in values]
+        return [(v, _value_label(control, v)) for v in values]
+    raise ValueError(f"static grid: list the values of {control.description or 'a control'!r}")
 
 
 # --- Chapter 1: the kernel explorer and the convolution stepper --------------------------------
@@ -169,6 +393,7 @@ def kernel_explorer(
     presets: Mapping[str, ArrayLike] = kernels.CLASSIC_KERNELS,
     preset: str | None = None,
     padding: kernels.Padding = "same",
+    static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
 ) -> Explorer:
     """Return an explorer to edit a kernel and see what it does to an image.
 
@@ -177,12 +402,18 @@ def kernel_explorer(
     ``"grid"``, whose children are the editable weights, row by row. A 3x3 preset sits in the
     middle of a 5x5 grid, ringed by zeros; going back to 3x3 keeps the middle of the grid.
 
+    The static version (on the site) has the two menus, every image by every preset (presets
+    are cut, keeping the first one shown, where that would pass
+    :data:`course_utils.static_explorer.MAX_FRAMES`); the weights cannot be edited there.
+
     Args:
         images: grey images (2-D arrays) by name; the first is shown first.
         presets: kernels by name, square with an odd size up to 5 (default: the classic 3x3
             kernels of :data:`course_utils.kernels.CLASSIC_KERNELS`).
         preset: the preset shown first (default: the first one).
         padding: the padding of the convolution, ``"same"`` so that output and input align.
+        static_grid: the static version's settings (:class:`Explorer`); by default
+            ``{"image": None, "preset": None}``, every image and preset.
 
     Raises:
         ValueError: for no images, an image that is not 2-D, a preset that does not fit the
@@ -247,8 +478,14 @@ def kernel_explorer(
     weights = widgets.VBox([widgets.Label("kernel weights (edit me)"), size_menu, grid])
     widget = widgets.VBox([widgets.HBox([image_menu, preset_menu]),
                            widgets.HBox([weights, output])])
+    if static_grid is None:
+        per_image = max(1, static_explorer.MAX_FRAMES // len(grey))
+        others = [name for name in grids if name != preset][:per_image - 1]
+        kept = None if len(grids) <= per_image else [n for n in grids if n in {preset, *others}]
+        static_grid = {"image": None, "preset": kept}
     explorer = Explorer(widget, output, draw, {
-        "image": image_menu, "preset": preset_menu, "size": size_menu, "grid": grid})
+        "image": image_menu, "preset": preset_menu, "size": size_menu, "grid": grid},
+        static_grid)
 
     def on_cell(_change: dict[str, Any]) -> None:
         if not filling[0]:
@@ -372,7 +609,8 @@ def draw_convolution_step(
 
 
 def convolution_stepper(
-    image: ArrayLike, kernel: ArrayLike, stride: int = 1, position: int | None = None
+    image: ArrayLike, kernel: ArrayLike, stride: int = 1, position: int | None = None,
+    static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
 ) -> Explorer:
     """Return an explorer whose slider walks a kernel's window across a small image.
 
@@ -380,12 +618,18 @@ def convolution_stepper(
     controls (``explorer.controls``) are ``"position"``, an ``IntSlider`` over the output's
     pixels row by row, and ``"play"``, which moves it by itself.
 
+    The static version (on the site) has the position slider, over every position (evenly
+    spaced ones, up to :data:`course_utils.static_explorer.MAX_FRAMES`, for a larger output);
+    no play button.
+
     Args:
         image: a small grey image (2-D).
         kernel: the kernel (2-D, not larger than the image).
         stride: the window's step, in pixels.
         position: the step shown first (default: the middle one, so the static view shows
             an output half filled).
+        static_grid: the static version's settings (:class:`Explorer`); by default
+            ``{"position": None}``, every position.
 
     Raises:
         ValueError: as :func:`convolution_step`.
@@ -400,10 +644,14 @@ def convolution_stepper(
     play = widgets.Play(value=position, min=0, max=steps - 1, interval=500)
     widgets.jslink((play, "value"), (slider, "value"))
     output = widgets.Output()
+    if static_grid is None:
+        every = steps <= static_explorer.MAX_FRAMES
+        spread = np.linspace(0, steps - 1, static_explorer.MAX_FRAMES - 1).round().astype(int)
+        static_grid = {"position": None if every else sorted({*spread.tolist(), position})}
     explorer = Explorer(
         widgets.VBox([widgets.HBox([play, slider]), output]), output,
         lambda: draw_convolution_step(image, kernel, slider.value, stride),
-        {"position": slider, "play": play})
+        {"position": slider, "play": play}, static_grid)
     explorer.redraw_on(slider)
     return explorer
 
@@ -511,17 +759,28 @@ def _message_figure(title: str, message: str) -> Figure:
     return fig
 
 
+#: The padding and stride explorer's static settings: a few input and kernel sizes (odd and
+#: even), both paddings, strides 1 to 3.
+PADDING_STRIDE_GRID: dict[str, list[int] | None] = {
+    "input size": [3, 5, 7, 9], "kernel size": [1, 2, 3, 5], "padding": None,
+    "stride": [1, 2, 3]}
+
+
 def padding_stride_explorer(
     n: int = 5, k: int = 3, padding: kernels.Padding = "valid", stride: int = 1,
-    largest: int = 9,
+    largest: int = 9, static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
 ) -> Explorer:
     """Return an explorer of window positions: input size, kernel size, padding and stride.
 
     The figure is :func:`draw_windows`'s; a label under the controls gives the output size,
     or, for a window that cannot slide over the input (a kernel larger than the input with
-    ``padding="valid"``), the reason from :func:`kernels.check_window`. The controls
-    (``explorer.controls``) are ``"input size"``, ``"kernel size"``, ``"padding"`` and
-    ``"stride"``; sizes go up to ``largest``.
+    ``padding="valid"``), the reason from :func:`kernels.check_window`, which the figure then
+    states in words. The controls (``explorer.controls``) are ``"input size"``,
+    ``"kernel size"``, ``"padding"`` and ``"stride"``; sizes go up to ``largest``.
+
+    The static version (on the site) has the same four controls over
+    ``static_grid``, by default :data:`PADDING_STRIDE_GRID` (96 views, sizes beyond
+    ``largest`` left out); an invalid combination shows the same "no output" figure.
 
     Raises:
         ValueError: if the first view itself is invalid.
@@ -552,9 +811,12 @@ def padding_stride_explorer(
         return fig
 
     controls = {"input size": size, "kernel size": kernel, "padding": pad, "stride": step}
+    if static_grid is None:
+        static_grid = {name: None if values is None else [v for v in values if v <= largest]
+                       for name, values in PADDING_STRIDE_GRID.items()}
     explorer = Explorer(
         widgets.VBox([widgets.HBox([size, kernel]), widgets.HBox([pad, step]), status, output]),
-        output, draw, controls)
+        output, draw, controls, static_grid)
     explorer.redraw_on(*controls.values())
     return explorer
 
@@ -564,6 +826,10 @@ def padding_stride_explorer(
 #: The Gabor explorer's slider ranges: frequency (cycles/px), theta (degrees), sigma (px).
 GABOR_RANGES: dict[str, tuple[float, float]] = {
     "frequency": (0.05, 0.5), "theta": (0.0, 165.0), "sigma": (1.0, 8.0)}
+#: The Gabor explorer's static settings: 5 frequencies x 6 orientations x 3 widths.
+GABOR_GRID: dict[str, list[float]] = {
+    "frequency": [0.1, 0.15, 0.2, 0.3, 0.4], "theta": [0.0, 30.0, 60.0, 90.0, 120.0, 150.0],
+    "sigma": [1.5, 3.0, 5.0]}
 
 
 def draw_gabor_view(
@@ -608,6 +874,7 @@ def gabor_explorer(
     frequency: float = 0.2,
     theta_degrees: float = 0.0,
     sigma: float = 3.0,
+    static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
 ) -> Explorer:
     """Return an explorer of one Gabor filter: frequency, orientation and envelope width.
 
@@ -615,6 +882,10 @@ def gabor_explorer(
     digit and a Fashion-MNIST item). The controls (``explorer.controls``) are sliders:
     ``"frequency"`` (cycles per pixel, 0.05 to 0.5), ``"theta"`` (degrees, 0 to 165 in steps
     of 15) and ``"sigma"`` (pixels, 1 to 8).
+
+    The static version (on the site) has the three sliders over ``static_grid``, by default
+    :data:`GABOR_GRID`: 5 frequencies, 6 orientations (every 30 degrees) and 3 widths, 90
+    views (one more when the starting values are not among them).
 
     Raises:
         ValueError: for no images, an image that is not 2-D, or a starting value outside its
@@ -645,7 +916,8 @@ def gabor_explorer(
 
     controls = {"frequency": freq, "theta": angle, "sigma": width}
     explorer = Explorer(widgets.VBox([widgets.HBox([freq, angle, width]), output]),
-                        output, draw, controls)
+                        output, draw, controls,
+                        GABOR_GRID if static_grid is None else static_grid)
     explorer.redraw_on(*controls.values())
     return explorer
 
@@ -655,6 +927,11 @@ def gabor_explorer(
 #: The augmentation explorer's sliders: each layer's factor, from 0 (off) to this maximum.
 AUGMENTATION_RANGES: dict[str, float] = {
     "rotation": 0.5, "translation": 0.5, "zoom": 0.5, "shear": 0.5}
+#: Every augmentation slider's starting factor.
+AUGMENTATION_START = 0.1
+#: The factors each slider takes in the static augmentation explorer, and its seeds.
+AUGMENTATION_STEPS: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5)
+AUGMENTATION_SEEDS: tuple[int, ...] = (0, 1, 2)
 
 
 def augmentation_layers(
@@ -712,13 +989,35 @@ def draw_augmentations(image: ArrayLike, copies: int = 8, seed: int = 0,
         suptitle=f"Augmented versions ({flip}; {settings})")
 
 
-def augmentation_explorer(images: Mapping[str, ArrayLike], copies: int = 8) -> Explorer:
+def augmentation_grid(steps: Sequence[float] = AUGMENTATION_STEPS,
+                      seeds: Sequence[int] = AUGMENTATION_SEEDS,
+                      start: float = AUGMENTATION_START) -> list[StaticGrid]:
+    """Return the augmentation explorer's static settings: one slider at a time.
+
+    For every image: each slider alone over ``steps`` (the others at ``start``), and the
+    starting settings drawn with each of ``seeds``; 15 views an image by default.
+    """
+    base: dict[str, list[Any] | None] = {
+        "image": None, **{name: [start] for name in AUGMENTATION_RANGES}, "seed": [seeds[0]]}
+    return ([{**base, name: list(steps)} for name in AUGMENTATION_RANGES]
+            + [{**base, "seed": list(seeds)}])
+
+
+def augmentation_explorer(
+    images: Mapping[str, ArrayLike], copies: int = 8,
+    static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
+) -> Explorer:
     """Return an explorer of random augmentation: one slider per layer and a resample button.
 
     The controls (``explorer.controls``): ``"image"`` (a menu of ``images``, RGB ``uint8``
     arrays by name), ``"flip"`` (a checkbox), the sliders ``"rotation"``, ``"translation"``,
-    ``"zoom"`` and ``"shear"`` (0 turns a layer off; see :func:`augmentation_layers`), and
-    ``"resample"``, a button that draws new random versions with the same settings.
+    ``"zoom"`` and ``"shear"`` (0 turns a layer off; see :func:`augmentation_layers`), the
+    random ``"seed"`` of the draws, and ``"resample"``, a button that adds 1 to the seed: new
+    random versions with the same settings.
+
+    The static version (on the site) has the image menu, the four sliders and the seed, by
+    default one slider at a time (:func:`augmentation_grid`): moving a slider there puts the
+    others back at their starting 0.1; the flip stays on.
 
     Raises:
         ValueError: for no images, or an image that is not ``(h, w, 3)``.
@@ -731,33 +1030,33 @@ def augmentation_explorer(images: Mapping[str, ArrayLike], copies: int = 8) -> E
     style = {"description_width": "initial"}
     picker = widgets.Dropdown(options=list(images), description="image")
     flip = widgets.Checkbox(value=True, description="horizontal flip")
-    sliders = {name: widgets.FloatSlider(value=0.1, min=0.0, max=high, step=0.05,
+    sliders = {name: widgets.FloatSlider(value=AUGMENTATION_START, min=0.0, max=high, step=0.05,
                                          description=name, readout_format=".2f",
                                          continuous_update=False, style=style)
                for name, high in AUGMENTATION_RANGES.items()}
     resample = widgets.Button(description="resample")
-    seed = {"value": 0}
+    seed = widgets.IntText(value=0, description="seed", layout=widgets.Layout(width="9em"),
+                           style=style)
     output = widgets.Output()
 
     def draw() -> Figure:
         factors = {name: slider.value for name, slider in sliders.items()}
-        return draw_augmentations(images[picker.value], copies, seed["value"],
+        return draw_augmentations(images[picker.value], copies, seed.value,
                                   flip=flip.value, **factors)
 
     controls: dict[str, widgets.Widget] = {"image": picker, "flip": flip, **sliders,
-                                           "resample": resample}
+                                           "seed": seed, "resample": resample}
     explorer = Explorer(
-        widgets.VBox([widgets.HBox([picker, flip, resample]),
+        widgets.VBox([widgets.HBox([picker, flip, resample, seed]),
                       widgets.HBox(list(sliders.values())[:2]),
                       widgets.HBox(list(sliders.values())[2:]), output]),
-        output, draw, controls)
+        output, draw, controls, augmentation_grid() if static_grid is None else static_grid)
 
     def on_resample(_button: widgets.Button) -> None:
-        seed["value"] += 1
-        explorer.refresh()
+        seed.value += 1  # the seed's observer redraws
 
     resample.on_click(on_resample)
-    explorer.redraw_on(picker, flip, *sliders.values())
+    explorer.redraw_on(picker, flip, seed, *sliders.values())
     return explorer
 
 
@@ -851,6 +1150,7 @@ def gradcam_explorer(
     class_names: ClassNames | None = None,
     top: int = 5,
     image_size: int | tuple[int, int] | None = None,
+    static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
 ) -> Explorer:
     """Return an explorer of Grad-CAM heatmaps: pick a photo, one of its top classes, a layer.
 
@@ -860,6 +1160,10 @@ def gradcam_explorer(
     refills it, starting from the most probable class) and ``"layer"`` (a menu of
     ``layer_names``, e.g. the last conv layer and a few earlier ones).
 
+    The static version (on the site) has the same three menus over every photo, each of its
+    ``top`` classes and every layer (``{"photo": None, "class": None, "layer": None}``); its
+    class menu, too, is refilled when another photo is picked.
+
     Args:
         model: a classifier taking raw RGB pixels.
         photos: RGB ``(h, w, 3)`` photos by name, of any size; the first is shown first.
@@ -867,6 +1171,8 @@ def gradcam_explorer(
         class_names: the classes' names (default: ImageNet's, for 1,000 outputs).
         top: how many classes the class menu (and the bars) offer.
         image_size: the model's input size, when the model does not fix it.
+        static_grid: the static version's settings (:class:`Explorer`); by default every
+            photo, class and layer (``len(photos) * top * len(layer_names)`` frames).
 
     Raises:
         ValueError: for no photos or layers, a photo that is not RGB, or an unknown layer.
@@ -906,8 +1212,10 @@ def gradcam_explorer(
                                  score_models[layer_menu.value])
 
     controls = {"photo": picker, "class": class_menu, "layer": layer_menu}
+    if static_grid is None:
+        static_grid = {"photo": None, "class": None, "layer": None}
     explorer = Explorer(widgets.VBox([widgets.HBox([picker, class_menu, layer_menu]), output]),
-                        output, draw, controls)
+                        output, draw, controls, static_grid)
 
     def on_photo(change: dict[str, Any]) -> None:
         refilling[0] = True

@@ -1,4 +1,9 @@
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -66,3 +71,108 @@ def test_the_command_writes_the_page(chapter, tmp_path):
     output = tmp_path / "results.md"
     assert report.main(["--chapters", str(chapter.parent), "--output", str(output)]) == 0
     assert output.read_text().startswith("# Results and costs")
+
+
+# --- CI timings -------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDED = "2026-11-23T05:00:00+00:00"
+
+
+def ci_timings(**notebooks: tuple[float, bool]) -> dict:
+    return {"profile": "fast", "recorded": RECORDED, "cores": 2,
+            "notebooks": {f"{name}.ipynb": {"seconds": seconds, "passed": passed}
+                          for name, (seconds, passed) in notebooks.items()}}
+
+
+def test_the_timer_adds_up_each_notebooks_item_phases(tmp_path):
+    timer = report.NotebookTimer(tmp_path / "ci" / "times.json", "fast")
+    phases = [("chapters/05_small.ipynb::Cell 0", 4.0, False),  # set-up starts the kernel
+              ("chapters/05_small.ipynb::Cell 0", 20.5, False),
+              ("chapters/05_small.ipynb::Cell 1", 30.0, False),
+              ("chapters/06_aug.ipynb::Cell 0", 7.3, True),
+              ("tests/test_report.py::test_glued", 99.0, False)]  # not a notebook
+    for nodeid, duration, failed in phases:
+        path, _, name = nodeid.partition("::")
+        timer.pytest_runtest_logreport(SimpleNamespace(
+            nodeid=nodeid, location=(path, 0, name), duration=duration, failed=failed))
+    timer.pytest_sessionfinish(session=None, exitstatus=1)
+    record = json.loads((tmp_path / "ci" / "times.json").read_text())
+    assert record["profile"] == "fast" and record["cores"] >= 1
+    assert record["notebooks"] == {"05_small.ipynb": {"seconds": 54.5, "passed": True},
+                                   "06_aug.ipynb": {"seconds": 7.3, "passed": False}}
+
+
+def test_the_timer_writes_nothing_when_no_notebook_ran(tmp_path):
+    timer = report.NotebookTimer(tmp_path / "times.json", "fast")
+    timer.pytest_runtest_logreport(SimpleNamespace(
+        nodeid="tests/test_x.py::t", location=("tests/test_x.py", 3, "t"), duration=1.0,
+        failed=False))
+    timer.pytest_sessionfinish(session=None, exitstatus=0)
+    assert not (tmp_path / "times.json").exists()
+    assert report.read_record(tmp_path / "times.json") is None
+
+
+def test_the_cost_table_adds_ci_times_and_the_whole_run(chapter, tmp_path):
+    other = write_chapter(tmp_path / "06_aug.ipynb", [glue_output("profile", "'full'")],
+                          [("2026-11-23T02:00:00Z", "2026-11-23T02:01:00Z")])
+    third = write_chapter(tmp_path / "07_arch.ipynb", [],
+                          [("2026-11-23T03:00:00Z", "2026-11-23T03:00:06Z")])
+    run = {"started": 1_795_000_000, "finished": 1_795_000_000 + 750, "cores": 2}
+    page = report.report([chapter, other, third],
+                         ci_timings(**{"05_small": (30.0, True), "06_aug": (48.0, False)}), run)
+    assert "| chapter | profile | execution (minutes) | CI, `fast` profile (minutes) |" in page
+    assert f"| [5. Small data]({chapter.as_posix()}) | full | 1.5 | 0.5 |" in page
+    assert f"| [5. Small data]({other.as_posix()}) | full | 1.0 | 0.8 (failed) |" in page
+    assert f"| [5. Small data]({third.as_posix()}) | unknown | 0.1 | not run |" in page
+    assert "| **all chapters** | | **2.6** | **1.3** |" in page
+    assert "recorded 2026-11-23 05:00 UTC on a machine with 2 cores" in page
+    assert "took **12.5 minutes** (finished 2026-11-18 11:19 UTC, 2 cores" in page
+    assert "No CI timings" not in page
+
+
+def test_without_ci_records_the_page_says_so_and_invents_nothing(chapter):
+    page = report.report([chapter])
+    assert "No CI timings are recorded" in page
+    assert "CI, `fast`" not in page and "took **" not in page
+    assert page.count("| --- | --- | ---: |\n") == 1  # the cost table has no CI column
+    only_run = report.report([chapter], None, {"started": 0, "finished": 600, "cores": 2})
+    assert "No chapter times were recorded in CI." in only_run
+    assert "took **10.0 minutes**" in only_run
+
+
+def test_the_command_reads_the_ci_records(chapter, tmp_path):
+    timings, run = tmp_path / "times.json", tmp_path / "run.json"
+    report.write_ci_timings(timings, {"chapters/05_small.ipynb": 95.0}, "fast")
+    run.write_text(json.dumps({"started": 100, "finished": 220, "cores": 2}))
+    output = tmp_path / "results.md"
+    assert report.main(["--chapters", str(chapter.parent), "--output", str(output),
+                        "--ci-timings", str(timings), "--ci-run", str(run)]) == 0
+    page = output.read_text()
+    assert f"| [5. Small data]({chapter.as_posix()}) | full | 1.5 | 1.6 |" in page
+    assert "took **2.0 minutes**" in page
+    missing = tmp_path / "missing.json"
+    assert report.main(["--chapters", str(chapter.parent), "--output", str(output),
+                        "--ci-timings", str(missing), "--ci-run", str(missing)]) == 0
+    assert "No CI timings are recorded" in output.read_text()
+
+
+def test_make_test_records_each_notebooks_nbval_time(tmp_path):
+    """End to end: nbval runs a notebook outside tests/, and tests/conftest.py's timer sees it."""
+    notebook = tmp_path / "01_tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import time\ntime.sleep(0.5)"),
+        nbformat.v4.new_code_cell("print(1 + 1)")]), notebook)
+    timings = tmp_path / "ci" / "notebook_seconds.json"
+    env = {**os.environ, report.CI_TIMINGS_VARIABLE: str(timings), "COURSE_PROFILE": "fast"}
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", f"{ROOT / 'tests' / 'test_report.py'}::"
+         "test_glued_values_come_back_as_python_values", str(notebook), "--nbval-lax",
+         "--nbval-current-env", "-p", "no:cacheprovider", "-q"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    record = json.loads(timings.read_text())
+    assert record["profile"] == "fast"
+    assert list(record["notebooks"]) == ["01_tiny.ipynb"]
+    assert record["notebooks"]["01_tiny.ipynb"]["passed"]
+    assert record["notebooks"]["01_tiny.ipynb"]["seconds"] >= 0.5
