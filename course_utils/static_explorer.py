@@ -55,12 +55,16 @@ ControlKind = Literal["range", "select"]
 Choice = tuple[str, str]
 
 
-def figure_to_frame(fig: Figure, dpi: int = FRAME_DPI) -> bytes:
-    """Render a figure to a palette PNG (at most :data:`FRAME_COLORS` colours) for a frame."""
+def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
+    """Render a figure to PNG bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
-    buffer.seek(0)
-    with Image.open(buffer) as picture:
+    return buffer.getvalue()
+
+
+def figure_to_frame(fig: Figure, dpi: int = FRAME_DPI) -> bytes:
+    """Render a figure to a palette PNG (at most :data:`FRAME_COLORS` colours) for a frame."""
+    with Image.open(io.BytesIO(figure_to_png(fig, dpi))) as picture:
         palette = picture.convert("RGB").quantize(FRAME_COLORS, method=Image.Quantize.FASTOCTREE)
     frame = io.BytesIO()
     palette.save(frame, format="png", optimize=True)

@@ -21,7 +21,6 @@ view call directly, and ``update`` callbacks that redraw into an ``ipywidgets.Ou
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,14 +35,7 @@ from numpy.typing import ArrayLike
 from traitlets import TraitError
 
 from course_utils import gabor, kernels, plots, static_explorer
-
-
-def figure_to_png(fig: Figure, dpi: int = 80) -> bytes:
-    """Render a figure to PNG bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
+from course_utils.static_explorer import figure_to_png
 
 #: A static explorer's grid: control name → the values to precompute, in order, or ``None``
 #: for every value the control offers at that point (a menu's options, a slider's steps).
