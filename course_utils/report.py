@@ -41,6 +41,7 @@ HEADLINES: dict[str, str] = {
     "fashion_gap_test_acc": "Fashion-MNIST, convnet with global average pooling",
     "cats_scratch_test_acc": "Cats vs dogs, convnet from scratch",
     "cats_augmented_test_acc": "Cats vs dogs, with augmentation and dropout",
+    "cats_tta_test_acc": "Cats vs dogs, the same model averaged over mirror images",
     "transfer_features_test_acc": "Cats vs dogs, features of a pretrained base",
     "transfer_frozen_aug_test_acc": "Cats vs dogs, frozen base with augmentation",
     "transfer_finetune_test_acc": "Cats vs dogs, fine-tuned",
