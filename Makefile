@@ -11,12 +11,15 @@ NOTEBOOKS ?= $(sort $(wildcard chapters/*.ipynb))
 # time, never committed): _config.yml serves _vendor/ as static files.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _vendor/mathjax/tex-mml-chtml.js
-# The CI timings the results page reports (see course_utils/report.py and .ci/run).
+# The CI timings the results page reports (see course_utils/site/report.py and .ci/run).
 CI_TIMINGS := _build/ci/notebook_seconds.json
 
-.PHONY: setup seed vendor results book results-page test lint notebooks
+.PHONY: setup seed vendor results book results-page test test-unit lint notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+		echo "The book needs Python 3.11, 3.12 or 3.13; $(PYTHON) is not one of them."; \
+		echo "Name one with: make book PYTHON=python3.12 (see the README's Platforms)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
@@ -48,7 +51,7 @@ vendor: $(MATHJAX)
 # The results page is read from the committed notebooks' glued values and timing metadata,
 # and from the CI timings that `make test` and .ci/run record under _build/ci/ when present.
 results: setup
-	$(BIN)/python -m course_utils.report --output results.md
+	$(BIN)/python -m course_utils.site.report --output results.md
 
 book: results vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
@@ -66,6 +69,14 @@ test: seed lint
 	COURSE_PROFILE=$${COURSE_PROFILE:-fast} COURSE_CI_TIMINGS=$(CI_TIMINGS) \
 		$(BIN)/python -m pytest tests course_utils $(NOTEBOOKS) \
 		--doctest-modules --nbval --nbval-current-env --nbval-cell-timeout=1200 -p no:cacheprovider
+
+# The unit tests alone (no notebooks, nothing that reads the built site, no resolution of
+# requirements.txt): CI runs them under a second Python as well, beside the main tests, e.g.
+# `make test-unit PYTHON=python3.13 VENV=.venv-3.13`.
+test-unit: seed
+	$(BIN)/python -m pytest tests course_utils --doctest-modules -p no:cacheprovider \
+		--ignore=tests/test_site_browser.py --ignore=tests/test_launch_buttons.py \
+		--ignore=tests/test_requirements.py
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says
 # otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run.

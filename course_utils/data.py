@@ -1,4 +1,4 @@
-"""Data for the course: the Keras cache, offline seeding, and loaders with clear errors.
+"""Data for the course: offline seeding of the Keras cache, and loaders with clear errors.
 
 Online, the book's loading code is the ordinary Keras code (``keras.datasets.*``,
 ``keras.utils.get_file`` with each file's real origin), which downloads into the Keras cache
@@ -10,7 +10,7 @@ it first, and the same calls find their files::
 Seeding also takes Fashion-MNIST from Debian's ``dataset-fashion-mnist`` package when it is
 installed (``/usr/share/datasets/fashion-mnist``). A loader that finds neither a cached file
 nor a network fails at once with :class:`DataUnavailableError`, naming the missing file and
-the command that seeds it.
+the command that seeds it (:mod:`course_utils.keras_cache` fetches the files).
 """
 
 from __future__ import annotations
@@ -27,6 +27,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from course_utils import checks
+from course_utils.keras_cache import (
+    CACHE_FOLDERS,
+    SEED_COMMAND,
+    DataUnavailableError,
+    copy_if_changed,
+    get_file,
+    keras_home,
+    quiet_if_download_fails,
+)
 
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 FASHION_MNIST_SUBDIR = Path("datasets") / "fashion-mnist"
@@ -48,8 +59,6 @@ FASHION_MNIST_CLASSES = (
     "Bag",
     "Ankle boot",
 )
-CACHE_FOLDERS = ("datasets", "models")
-SEED_COMMAND = "python -m course_utils.data seed PATH/TO/keras-cache"
 
 #: Photos fetched with ``keras.utils.get_file``: name -> (file name, real origin URL).
 PHOTO_ORIGINS: dict[str, tuple[str, str]] = {
@@ -64,34 +73,15 @@ CATS_VS_DOGS_ORIGIN = (
     "cats_and_dogs_filtered.zip",
     "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
 )
+#: The ImageNet class index of ``decode_predictions``: (file name, real origin URL), kept in
+#: the cache's ``models/``, and its MD5 hash (as ``decode_predictions`` checks it).
+IMAGENET_CLASS_INDEX_ORIGIN = (
+    "imagenet_class_index.json",
+    "https://storage.googleapis.com/download.tensorflow.org/data/imagenet_class_index.json",
+)
+IMAGENET_CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"
 #: Photos bundled with scikit-image (no download needed).
 SKIMAGE_PHOTOS = ("chelsea", "coffee", "astronaut", "camera")
-
-
-class DataUnavailableError(RuntimeError):
-    """A file is neither in the Keras cache nor downloadable (usually: offline, not seeded)."""
-
-
-def keras_home() -> Path:
-    """Return the Keras cache folder: ``$KERAS_HOME``, else ``~/.keras`` (as Keras decides)."""
-    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser()
-
-
-def _missing_file_error(fname: str, where: Path, origin: str) -> DataUnavailableError:
-    return DataUnavailableError(
-        f"{fname} is not in the Keras cache ({where}) and could not be downloaded from "
-        f"{origin}. Offline, seed the cache first: {SEED_COMMAND} "
-        "(in this repository's CI the folder is ../shared/keras-cache)."
-    )
-
-
-def _copy_if_changed(source: Path, target: Path) -> bool:
-    """Copy ``source`` to ``target`` unless a file of the same size is already there."""
-    if target.is_file() and target.stat().st_size == source.stat().st_size:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-    return True
 
 
 def seed_keras_cache(
@@ -111,7 +101,7 @@ def seed_keras_cache(
             copied to ``datasets/fashion-mnist/`` when the folder exists. ``None`` skips it.
 
     Returns:
-        The files written (files already present with the same size are skipped).
+        The files written (files already present with the same contents are skipped).
 
     Raises:
         ValueError: if ``src`` is not a cache-shaped folder, or ``dest`` is ``src``.
@@ -133,13 +123,13 @@ def seed_keras_cache(
         for folder in folders:
             for file in sorted(p for p in folder.rglob("*") if p.is_file()):
                 out = target / file.relative_to(source)
-                if _copy_if_changed(file, out):
+                if copy_if_changed(file, out):
                     copied.append(out)
     if fashion_mnist_dir is not None and Path(fashion_mnist_dir).is_dir():
         for fname in FASHION_MNIST_FILES:
             file = Path(fashion_mnist_dir) / fname
             out = target / FASHION_MNIST_SUBDIR / fname
-            if file.is_file() and _copy_if_changed(file, out):
+            if file.is_file() and copy_if_changed(file, out):
                 copied.append(out)
     return copied
 
@@ -155,7 +145,8 @@ def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
     import keras
 
     try:
-        return keras.datasets.fashion_mnist.load_data()
+        with quiet_if_download_fails():
+            return keras.datasets.fashion_mnist.load_data()
     except Exception as err:
         folder = keras_home() / FASHION_MNIST_SUBDIR
         missing = [f for f in FASHION_MNIST_FILES if not (folder / f).is_file()]
@@ -190,9 +181,25 @@ def mnist_sample_split(
 
     Each class gives its first ``1 - test_fraction`` of images (in file order) to training and
     the rest to test; each split is then shuffled with a fixed seed, so every run is the same.
+
+    Raises:
+        ValueError: for images that are not ``(n, 784)`` or ``(n, 28, 28)`` grey levels in
+            ``[0, 255]``, labels that are not ``n`` integers, a ``test_fraction`` outside
+            ``(0, 1)`` or a ``seed`` that is not an integer >= 0.
     """
-    images = np.asarray(images).reshape(-1, 28, 28).round().astype(np.uint8)
-    labels = np.asarray(labels).astype(np.int64)
+    pixels = checks.array("images", images, (2, 3), "(n, 784) or (n, 28, 28)")
+    if pixels.shape[1:] not in ((784,), (28, 28)) or pixels.min() < 0 or pixels.max() > 255:
+        raise ValueError(f"images must be (n, 784) or (n, 28, 28) grey levels in [0, 255], "
+                         f"got shape {pixels.shape} and values from {pixels.min()} to "
+                         f"{pixels.max()}")
+    codes = checks.array("labels", labels, 1)
+    if len(codes) != len(pixels) or np.any(codes != np.round(codes)):
+        raise ValueError(f"labels must be {len(pixels)} integers, one per image, got "
+                         f"{len(codes)} values of dtype {codes.dtype}")
+    checks.number("test_fraction", test_fraction, 0, 1, low_open=True, high_open=True)
+    checks.integer("seed", seed, 0)
+    images = pixels.reshape(-1, 28, 28).round().astype(np.uint8)
+    labels = codes.astype(np.int64)
     train_idx, test_idx = [], []
     for digit in np.unique(labels):
         idx = np.flatnonzero(labels == digit)
@@ -241,25 +248,6 @@ def load_mnist() -> DigitSplit:
     return DigitSplit(x_train, y_train, x_test, y_test, source="MNIST (keras.datasets.mnist)")
 
 
-def get_file(fname: str, origin: str, **kwargs: Any) -> Path:
-    """``keras.utils.get_file`` into the Keras cache, with a clear error when offline.
-
-    The arguments are those of ``keras.utils.get_file`` (``extract=True`` unpacks an archive
-    and returns the folder it was unpacked into); the file lands in, or is found in,
-    ``$KERAS_HOME/datasets``.
-
-    Raises:
-        DataUnavailableError: offline, when the file is not in the Keras cache.
-    """
-    import keras
-
-    cache = keras_home()
-    try:
-        return Path(keras.utils.get_file(fname, origin=origin, cache_dir=str(cache), **kwargs))
-    except Exception as err:
-        raise _missing_file_error(fname, cache / "datasets", origin) from err
-
-
 def _image_number(path: Path) -> int:
     """The number in a file name like ``cat.2042.jpg``."""
     return int(path.name.split(".")[1])
@@ -281,7 +269,12 @@ def split_cats_vs_dogs(original: str | Path, dest: str | Path, n_test: int = 250
 
     Returns:
         ``dest``.
+
+    Raises:
+        ValueError: for an ``n_test`` that is not a positive integer, or a validation folder
+            with no more than ``n_test`` images of a class.
     """
+    checks.integer("n_test", n_test)
     original, dest = Path(original), Path(dest)
     plan: dict[Path, list[Path]] = {}
     for label in ("cats", "dogs"):
@@ -338,7 +331,17 @@ def cats_vs_dogs_datasets(
         limit: keep only the first ``limit`` images of each split (a random but fixed choice),
             for quick runs.
         seed: the seed of the file order and of the per-epoch shuffle.
+
+    Raises:
+        ValueError: for an ``image_size``, ``batch_size`` or ``limit`` that is not a positive
+            integer, or a ``seed`` that is not an integer >= 0.
+        DataUnavailableError: offline, when the archive is not in the Keras cache.
     """
+    checks.integer("image_size", image_size)
+    checks.integer("batch_size", batch_size)
+    if limit is not None:
+        checks.integer("limit", limit)
+    checks.integer("seed", seed, 0)
     import tensorflow as tf
     from keras.utils import image_dataset_from_directory
 
@@ -370,7 +373,7 @@ def photo_path(name: str) -> Path:
         ValueError: for an unknown name.
         DataUnavailableError: offline, when the photo is not in the Keras cache.
     """
-    if name not in PHOTO_ORIGINS:
+    if not isinstance(name, str) or name not in PHOTO_ORIGINS:
         raise ValueError(f"unknown photo {name!r}; downloadable photos: {sorted(PHOTO_ORIGINS)}")
     fname, origin = PHOTO_ORIGINS[name]
     return get_file(fname, origin=origin)
@@ -386,6 +389,8 @@ def load_photo(name: str) -> np.ndarray:
         ValueError: for an unknown name.
         DataUnavailableError: offline, when a downloadable photo is not cached.
     """
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a photo's name (a string), got {name!r}")
     if name in SKIMAGE_PHOTOS:
         import skimage.data
 

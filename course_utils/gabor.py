@@ -26,8 +26,12 @@ import numpy as np
 from scipy.fft import irfft2, next_fast_len, rfft2
 from skimage.filters import gabor_kernel as _skimage_gabor_kernel
 
+from course_utils import checks
+
 #: scikit-image's envelope width for a one-octave bandwidth: ``sigma = this / frequency``.
 ONE_OCTAVE_SIGMA_FACTOR = math.sqrt(math.log(2) / 2) / math.pi * 3.0
+#: The highest frequency a pixel grid can show (Nyquist): one stripe every two pixels.
+MAX_FREQUENCY = 0.5
 
 
 def default_sigma(frequency: float) -> float:
@@ -38,13 +42,13 @@ def default_sigma(frequency: float) -> float:
     >>> round(default_sigma(0.25), 3)
     2.249
     """
-    _check_positive("frequency", frequency)
-    return ONE_OCTAVE_SIGMA_FACTOR / frequency
+    return ONE_OCTAVE_SIGMA_FACTOR / _check_frequency(frequency)
 
 
-def _check_positive(name: str, value: float) -> None:
-    if not (isinstance(value, int | float | np.number) and math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive number, got {value!r}")
+def _check_frequency(frequency: float) -> float:
+    """A frequency in ``(0, 0.5]`` cycles per pixel: above 0.5 the stripes alias."""
+    return checks.number("frequency (cycles per pixel)", frequency, 0, MAX_FREQUENCY,
+                         low_open=True)
 
 
 def gabor_kernel(frequency: float, theta: float = 0.0, sigma: float | None = None) -> np.ndarray:
@@ -60,14 +64,14 @@ def gabor_kernel(frequency: float, theta: float = 0.0, sigma: float | None = Non
     ((13, 13), dtype('complex128'))
 
     Raises:
-        ValueError: if ``frequency`` or ``sigma`` is not positive, or ``theta`` not finite.
+        ValueError: if ``frequency`` is not in ``(0, 0.5]`` (cycles per pixel), ``sigma``
+            not a positive number or ``theta`` not a finite angle.
     """
-    _check_positive("frequency", frequency)
+    _check_frequency(frequency)
     if sigma is None:
         sigma = default_sigma(frequency)
-    _check_positive("sigma", sigma)
-    if not math.isfinite(theta):
-        raise ValueError(f"theta must be a finite angle in radians, got {theta!r}")
+    checks.number("sigma", sigma, 0, low_open=True)
+    checks.number("theta (radians)", theta)
     return _skimage_gabor_kernel(frequency, theta=theta, sigma_x=sigma, sigma_y=sigma)
 
 
@@ -100,8 +104,7 @@ def orientations(n: int) -> np.ndarray:
     >>> np.degrees(orientations(4)).round().tolist()
     [0.0, 45.0, 90.0, 135.0]
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"the number of orientations must be a positive integer, got {n!r}")
+    checks.integer("the number of orientations", n)
     return np.arange(n) * np.pi / n
 
 
@@ -140,15 +143,17 @@ def gabor_bank(
 
 
 def _as_batch(images: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Return ``images`` as a float ``(n, h, w)`` batch and whether it was a single image."""
+    """Return ``images`` as a float ``(n, h, w)`` batch and whether it was a single image.
+
+    NaN and infinity are refused: the FFTs would spread one bad pixel over the whole output.
+    """
     images = np.asarray(images)
     if images.ndim not in (2, 3):
         raise ValueError(
             "expected one grey image (h, w) or a batch of grey images (n, h, w), "
             f"got an array of shape {images.shape}"
         )
-    if np.iscomplexobj(images) or not np.issubdtype(images.dtype, np.number):
-        raise ValueError(f"images must be real numbers, got dtype {images.dtype}")
+    checks.array("images", images, (2, 3), "(h, w) or (n, h, w)")
     single = images.ndim == 2
     batch = images[np.newaxis] if single else images
     return batch.astype(np.float64, copy=False), single
@@ -161,7 +166,7 @@ def _as_kernel(kernel: GaborFilter | np.ndarray) -> np.ndarray:
             f"a kernel must be a 2-D array with odd sides (so it has a centre), got shape "
             f"{kernel.shape}"
         )
-    return kernel
+    return checks.array("kernel", kernel, 2, complex_ok=True)
 
 
 def _correlations(batch: np.ndarray, kernels: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
@@ -205,8 +210,8 @@ def gabor_response(images: np.ndarray, kernel: GaborFilter | np.ndarray) -> np.n
     True
 
     Raises:
-        ValueError: for an array that is not one image or a batch, or a kernel without a
-            centre.
+        ValueError: for an array that is not one image or a batch of finite real numbers
+            (one NaN would spread over the whole FFT output), or a kernel without a centre.
     """
     batch, single = _as_batch(images)
     response = next(_correlations(batch, [_as_kernel(kernel)]))
@@ -240,11 +245,12 @@ def average_pool(maps: np.ndarray, grid: int) -> np.ndarray:
     [[2.5, 4.5], [10.5, 12.5]]
 
     Raises:
-        ValueError: if ``grid`` does not divide the height and width.
+        ValueError: if ``maps`` is not a 3-D array of finite numbers, or ``grid`` not a
+            positive integer dividing the height and width.
     """
+    maps = checks.array("maps", maps, 3, "(n, h, w)")
     n, h, w = maps.shape
-    if isinstance(grid, bool) or not isinstance(grid, int | np.integer) or grid < 1:
-        raise ValueError(f"grid must be a positive integer, got {grid!r}")
+    checks.integer("grid", grid)
     if h % grid or w % grid:
         raise ValueError(f"grid={grid} does not divide the {h}x{w} maps into equal blocks")
     return maps.reshape(n, grid, h // grid, grid, w // grid).mean(axis=(2, 4))
@@ -274,8 +280,7 @@ def bank_features(
     if images.ndim != 3:
         raise ValueError(f"bank_features expects a batch (n, h, w), got shape {images.shape}")
     kernels = _bank_kernels(bank)
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    checks.integer("batch_size", batch_size)
     average_pool(np.zeros((1, *images.shape[1:])), grid)  # validates grid before any work
     chunks = []
     for start in range(0, len(images), batch_size):

@@ -12,7 +12,8 @@ Three ways to see what a trained convnet has learned, as in chapter 9:
 * **Grad-CAM.** :func:`grad_cam` weighs a conv layer's channels by the mean gradient of a class
   score with respect to them, keeping the positive part: a heatmap of *where* in the picture
   the evidence for that class lies. :func:`upscale_heatmap` and :func:`overlay_heatmap` lay it
-  over the photo at the photo's own resolution.
+  over the photo at the photo's own resolution. These live in :mod:`course_utils.gradcam`
+  and are reachable from here.
 
 Every function takes a Keras model that accepts raw RGB pixels in ``[0, 255]`` (as the course's
 models and ``course_utils.pretrained.efficientnet_lite0`` do). TensorFlow is imported only by
@@ -21,20 +22,38 @@ the functions that need it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from course_utils import plots
+from course_utils import checks, plots
+from course_utils.gradcam import (
+    GradCam,
+    grad_cam,
+    grad_cam_model,
+    heatmap_mass_share,
+    imagenet_class_names,
+    overlay_heatmap,
+    resize_for_model,
+    top_classes,
+    upscale_heatmap,
+)
 
 if TYPE_CHECKING:
     import keras
+
+__all__ = [
+    "GAP", "FilterPattern", "GradCam", "activation_model", "activation_mosaic",
+    "deprocess_image", "filter_patterns", "grad_cam", "grad_cam_model", "heatmap_mass_share",
+    "imagenet_class_names", "layer_activations", "normalise_channels", "overlay_heatmap",
+    "plot_activation_grid", "plot_activations", "plot_filter_patterns", "resize_for_model",
+    "top_classes", "upscale_heatmap",
+]
 
 #: The value of the gaps between channels in :func:`activation_mosaic`: NaN, drawn white.
 GAP = np.nan
@@ -49,30 +68,37 @@ def activation_model(model: keras.Model, layer_names: Sequence[str]) -> keras.Mo
     Calling it on a batch gives a list of feature maps, one per name, in the order given.
 
     Raises:
+        TypeError: for one name given as a string instead of a list of names.
         ValueError: for no names, or a name that is not a layer of ``model``.
     """
     import keras
 
+    layer_names = _check_names("layer_names", layer_names)
     if not layer_names:
         raise ValueError("activation_model needs at least one layer name")
-    outputs = [_layer_output(model, name) for name in layer_names]
+    outputs = [checks.layer_output(model, name) for name in layer_names]
     return keras.Model(model.input, outputs, name=f"{model.name}_activations")
 
 
-def _layer_output(model: keras.Model, name: str) -> keras.KerasTensor:
-    """The symbolic output of ``model``'s layer ``name``, with a helpful error if there is none."""
-    known = [layer.name for layer in model.layers]
-    if name not in known:
-        shown = known if len(known) <= 12 else [*known[:6], "...", *known[-6:]]
-        raise ValueError(f"model {model.name!r} has no layer {name!r}; its layers: "
-                         f"{', '.join(shown)}")
-    return model.get_layer(name).output
+def _check_names(name: str, names: object) -> list[str]:
+    """Refuse a lone string where a list of layer names is expected (it would be its letters)."""
+    if isinstance(names, str) or not isinstance(names, Iterable):
+        raise TypeError(f"{name} must be a list of layer names, such as ['conv_a'], "
+                        f"got {names!r}")
+    return list(names)
 
 
 def layer_activations(
     model: keras.Model, image: ArrayLike, layer_names: Sequence[str]
 ) -> dict[str, np.ndarray]:
-    """Return each named layer's feature map for one ``(h, w, 3)`` image, as ``(h', w', c)``."""
+    """Return each named layer's feature map for one ``(h, w, 3)`` image, as ``(h', w', c)``.
+
+    Raises:
+        ValueError: for an image that is not one finite ``(h, w, c)`` array of the model's
+            input shape, or a name that is not a layer of ``model``.
+    """
+    layer_names = _check_names("layer_names", layer_names)
+    checks.model_image("image", image, model)
     batch = np.asarray(image, dtype="float32")[np.newaxis]
     outputs = activation_model(model, layer_names)(batch, training=False)
     if not isinstance(outputs, (list, tuple)):  # Keras unwraps a model's single output
@@ -92,6 +118,9 @@ def normalise_channels(activation: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         The normalised map, same shape, and a boolean vector saying which channels are blank.
 
+    Raises:
+        ValueError: for a map that is not a non-empty ``(h, w, c)`` array of finite numbers.
+
     >>> act = np.zeros((2, 2, 2)); act[0, 0, 1] = 3.0
     >>> normalised, blank = normalise_channels(act)
     >>> blank.tolist()
@@ -102,6 +131,7 @@ def normalise_channels(activation: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     act = np.asarray(activation, dtype=float)
     if act.ndim != 3:
         raise ValueError(f"a feature map must be (height, width, channels), got {act.shape}")
+    checks.array("activation", act, 3, "(height, width, channels)")
     low, peak = act.min(axis=(0, 1)), act.max(axis=(0, 1))
     blank = peak - low <= 1e-6 * (np.maximum(np.abs(low), np.abs(peak)) + 1e-12)
     high = np.percentile(act, 99, axis=(0, 1))
@@ -121,7 +151,13 @@ def activation_mosaic(activation: ArrayLike, ncols: int = 16, gap: int = 1) -> n
 
     >>> activation_mosaic(np.ones((2, 3, 5)), ncols=4).shape
     (5, 15)
+
+    Raises:
+        ValueError: for a bad feature map (:func:`normalise_channels`), an ``ncols`` that is
+            not a positive integer or a ``gap`` that is not an integer >= 0.
     """
+    checks.integer("ncols", ncols)
+    checks.integer("gap", gap, 0)
     normalised, _ = normalise_channels(activation)
     height, width, channels = normalised.shape
     ncols = max(1, min(ncols, channels))
@@ -142,6 +178,7 @@ def plot_activation_grid(
 
     The title (when given) is followed by the map's size and the number of blank channels.
     """
+    checks.integer("ncols", ncols)
     act = np.asarray(activation)
     _, blank = normalise_channels(act)
     height, width, channels = act.shape
@@ -161,9 +198,21 @@ def plot_activations(
 
     ``activations`` maps layer names to ``(h, w, c)`` feature maps (as
     :func:`layer_activations` returns them); panels go ``columns`` per row, in that order.
+
+    Raises:
+        ValueError: for no maps, a map that is not ``(h, w, c)`` (:func:`normalise_channels`),
+            or an ``ncols``, ``columns`` or ``panel_width`` that is not positive.
     """
-    if not activations:
-        raise ValueError("plot_activations needs at least one feature map")
+    if not isinstance(activations, Mapping) or not activations:
+        raise ValueError("plot_activations needs at least one feature map: a mapping from "
+                         "layer names to (h, w, c) maps")
+    checks.integer("ncols", ncols)
+    checks.integer("columns", columns)
+    checks.number("panel_width", panel_width, 0, low_open=True)
+    for name, act in activations.items():
+        if np.ndim(act) != 3:
+            raise ValueError(f"the feature map of {name!r} must be (height, width, channels), "
+                             f"got shape {np.shape(act)}")
     columns = min(columns, len(activations))
     nrows = -(-len(activations) // columns)
     heights = []
@@ -248,15 +297,26 @@ def filter_patterns(
         seed: the seed of the starting noise.
 
     Raises:
-        ValueError: for no filters, or a filter index the layer does not have.
+        ValueError: for no filters, a filter index the layer does not have, a ``size`` or
+            ``steps`` that is not a positive integer (``steps`` may be 0), a ``step_size``
+            that is not a positive number, a ``border`` or ``seed`` that is not an integer
+            >= 0.
     """
     import keras
     import tensorflow as tf
 
-    indices = [int(i) for i in filter_indices]
+    if isinstance(filter_indices, str) or not isinstance(filter_indices, Iterable):
+        raise ValueError(f"filter_indices must be a list of channel numbers, such as range(8), "
+                         f"got {filter_indices!r}")
+    indices = [checks.integer("each filter index", i, 0) for i in filter_indices]
+    checks.integer("size", size)
+    checks.integer("steps", steps, 0)
+    checks.number("step_size", step_size, 0, low_open=True)
+    checks.integer("border", border, 0)
+    checks.integer("seed", seed, 0)
     if not indices:
         raise ValueError("filter_patterns needs at least one filter index")
-    extractor = keras.Model(model.input, _layer_output(model, layer_name))
+    extractor = keras.Model(model.input, checks.layer_output(model, layer_name))
     channels = int(extractor.output.shape[-1])
     bad = [i for i in indices if not 0 <= i < channels]
     if bad:
@@ -301,7 +361,13 @@ def deprocess_image(image: ArrayLike, crop: float = 0.1) -> np.ndarray:
 
     >>> deprocess_image(np.arange(48.0).reshape(4, 4, 3), crop=0.25).shape
     (2, 2, 3)
+
+    Raises:
+        ValueError: for an image that is not a finite ``(h, w)`` or ``(h, w, channels)``
+            array, or a ``crop`` outside ``[0, 0.5)`` (half of each side would leave nothing).
     """
+    checks.array("image", image, (2, 3), "(height, width) or (height, width, channels)")
+    checks.number("crop", crop, 0, 0.5, high_open=True)
     picture = np.asarray(image, dtype=float)
     picture = picture - picture.mean()
     picture = picture / (picture.std() + 1e-8) * 64.0 + 128.0
@@ -319,7 +385,13 @@ def plot_filter_patterns(
     ``patterns`` is either one sequence (a grid, ``ncols`` per row) or a mapping from a row
     label (say, a layer's name) to a sequence: one row each, labelled on the left (with a line
     break at each underscore). Every panel is titled with its filter index.
+
+    Raises:
+        ValueError: for no patterns, a row that is not of :class:`FilterPattern` objects, an
+            ``ncols`` that is not a positive integer or a ``size`` that is not positive.
     """
+    checks.integer("ncols", ncols)
+    checks.number("size", size, 0, low_open=True)
     if isinstance(patterns, Mapping):
         rows = {str(label): list(row) for label, row in patterns.items()}
     else:
@@ -327,6 +399,10 @@ def plot_filter_patterns(
         rows = {str(k): flat[k:k + ncols] for k in range(0, len(flat), ncols)}  # unlabelled
     if not rows or not any(rows.values()):
         raise ValueError("plot_filter_patterns needs at least one pattern")
+    for label, row in rows.items():
+        if not all(isinstance(p, FilterPattern) for p in row):
+            raise ValueError(f"row {label!r} must hold FilterPattern objects (as "
+                             "filter_patterns returns them)")
     width = max(len(row) for row in rows.values())
     fig, axes = plots.new_figure(len(rows), width, size)
     for r, (label, row) in enumerate(rows.items()):
@@ -341,209 +417,3 @@ def plot_filter_patterns(
     if suptitle:
         fig.suptitle(suptitle)
     return fig
-
-
-# --- Grad-CAM ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GradCam:
-    """A class activation heatmap and what it was computed for.
-
-    Attributes:
-        heatmap: ``(h, w)`` values in ``[0, 1]`` at the conv layer's resolution.
-        layer: the conv layer's name.
-        class_index: the class whose score was differentiated.
-        score: that class's score (the logit, see :func:`grad_cam`).
-        probabilities: the model's output for the image (1-D).
-    """
-
-    heatmap: np.ndarray
-    layer: str
-    class_index: int
-    score: float
-    probabilities: np.ndarray
-
-
-def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
-    """Resize an ``(h, w, 3)`` photo to the model's input with bilinear interpolation.
-
-    Returns ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
-    The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
-    over the square stretches back over the whole photo.
-    """
-    import tensorflow as tf
-
-    shape = (size, size) if isinstance(size, int) else tuple(size)
-    array = np.asarray(photo, dtype="float32")
-    if array.ndim == 2:
-        array = np.repeat(array[..., np.newaxis], 3, axis=-1)
-    return tf.image.resize(array, shape, method="bilinear").numpy()
-
-
-def grad_cam_model(model: keras.Model, layer_name: str) -> keras.Model:
-    """Return the model :func:`grad_cam` differentiates: input to ``[conv map, scores, output]``.
-
-    The class scores are the logits when the last layer is a ``Dense`` with a softmax or
-    sigmoid activation (its pre-activation, recomputed from its input and weights), else the
-    model's output itself. Build it once per layer and pass it to :func:`grad_cam` to explain
-    many images or classes without rebuilding it.
-    """
-    import keras
-
-    conv = _layer_output(model, layer_name)
-    last = model.layers[-1]
-    activation = getattr(getattr(last, "activation", None), "__name__", "")
-    if isinstance(last, keras.layers.Dense) and activation in ("softmax", "sigmoid"):
-        logits = keras.ops.matmul(last.input, last.kernel)
-        if last.bias is not None:
-            logits = logits + last.bias
-    else:
-        logits = model.output
-    return keras.Model(model.input, [conv, logits, model.output])
-
-
-def grad_cam(
-    model: keras.Model,
-    image: ArrayLike,
-    layer_name: str,
-    class_index: int | None = None,
-    score_model: keras.Model | None = None,
-) -> GradCam:
-    """Return the Grad-CAM heatmap of one class for one image (Selvaraju et al., 2017).
-
-    With ``tf.GradientTape``, take the gradient of the class score with respect to the output
-    of the conv layer ``layer_name``; average it over the map's positions to get one weight per
-    channel (how much the class score rises when that channel rises); sum the channels weighted
-    so, keep the positive part (ReLU: evidence *for* the class) and divide by the maximum.
-
-    The score is the class's logit when the model ends in a softmax or sigmoid ``Dense`` layer
-    (the probability saturates, and its gradient with it). A one-unit sigmoid output (a binary
-    classifier) has two classes: 1 scores with the logit, 0 with its negative.
-
-    Args:
-        model: a classifier taking the image as it is given here (raw pixels, model size).
-        image: one ``(h, w, 3)`` image at the model's input size.
-        layer_name: a layer with a 4-D output, usually the last conv layer.
-        class_index: the class to explain; the most probable one by default.
-        score_model: :func:`grad_cam_model` of ``model`` and ``layer_name``, built once.
-
-    Returns:
-        A :class:`GradCam`; the heatmap is all zeros when no position has positive evidence.
-    """
-    import tensorflow as tf
-
-    if score_model is None:
-        score_model = grad_cam_model(model, layer_name)
-    batch = tf.convert_to_tensor(np.asarray(image, dtype="float32")[np.newaxis])
-    with tf.GradientTape() as tape:
-        conv, logits, probabilities = score_model(batch, training=False)
-        tape.watch(conv)
-        probabilities = np.asarray(probabilities)[0]
-        binary = int(logits.shape[-1]) == 1
-        if class_index is None:
-            class_index = int(probabilities[0] > 0.5) if binary else int(np.argmax(probabilities))
-        if binary:
-            if class_index not in (0, 1):
-                raise ValueError(f"a binary classifier has classes 0 and 1, not {class_index}")
-            score = logits[0, 0] if class_index == 1 else -logits[0, 0]
-        else:
-            if not 0 <= class_index < int(logits.shape[-1]):
-                raise ValueError(f"no class {class_index} among {int(logits.shape[-1])}")
-            score = logits[0, class_index]
-    grads = tape.gradient(score, conv)
-    if len(conv.shape) != 4:
-        raise ValueError(f"layer {layer_name!r} has output shape {tuple(conv.shape)}, not 4-D")
-    weights = tf.reduce_mean(grads, axis=(0, 1, 2))  # one weight per channel
-    heatmap = np.maximum(np.asarray(tf.tensordot(conv[0], weights, axes=1)), 0.0)
-    peak = float(heatmap.max())
-    heatmap = heatmap / peak if peak > 0 else heatmap
-    return GradCam(heatmap.astype("float32"), layer_name, int(class_index), float(score),
-                   probabilities.ravel())
-
-
-def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
-    """Resize a heatmap to ``shape`` = (height, width), smoothly (bilinear), kept in ``[0, 1]``.
-
-    >>> upscale_heatmap(np.eye(2), (4, 6)).shape
-    (4, 6)
-    """
-    from skimage.transform import resize
-
-    return np.clip(resize(np.asarray(heatmap, dtype=float), shape, order=1, mode="edge",
-                          anti_aliasing=False), 0.0, 1.0)
-
-
-def overlay_heatmap(
-    photo: ArrayLike, heatmap: ArrayLike, alpha: float = 0.45, cmap: str = "jet"
-) -> np.ndarray:
-    """Colour a heatmap and blend it over a photo at the photo's full resolution.
-
-    The heatmap is upscaled to the photo's size (:func:`upscale_heatmap`) and coloured with
-    ``cmap``; each pixel is ``(1 - alpha) * photo + alpha * colour``. Grey photos are turned
-    into RGB first. Photo pixels are in ``[0, 255]``.
-
-    Returns:
-        An ``uint8`` RGB image with the photo's height and width.
-
-    >>> overlay_heatmap(np.zeros((5, 7, 3), np.uint8), np.ones((2, 2)), alpha=1.0)[0, 0].tolist()
-    [127, 0, 0]
-    """
-    picture = np.asarray(photo, dtype=float)
-    if picture.ndim == 2:
-        picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
-    picture = picture[..., :3]
-    up = upscale_heatmap(heatmap, picture.shape[:2])
-    colour = colormaps[cmap](up)[..., :3] * 255.0
-    return np.clip((1 - alpha) * picture + alpha * colour, 0, 255).astype(np.uint8)
-
-
-def heatmap_mass_share(heatmap: ArrayLike, mask: ArrayLike) -> float:
-    """Share of a heatmap's total mass inside a boolean mask of the same shape.
-
-    >>> heatmap_mass_share(np.array([[1.0, 3.0]]), np.array([[False, True]]))
-    0.75
-    """
-    values = np.asarray(heatmap, dtype=float)
-    total = float(values.sum())
-    return float(values[np.asarray(mask, dtype=bool)].sum() / total) if total > 0 else 0.0
-
-
-def top_classes(
-    probabilities: ArrayLike, top: int = 5, class_names: Sequence[str] | None = None
-) -> list[tuple[int, str, float]]:
-    """Return the ``top`` most probable classes as ``(index, name, probability)``, best first.
-
-    ``class_names`` name the classes; by default, with 1,000 outputs, the ImageNet names of
-    ``keras.applications.imagenet_utils.decode_predictions``. A one-unit sigmoid output is
-    read as two classes, 0 with probability ``1 - p`` and 1 with ``p``.
-
-    >>> top_classes([0.2, 0.7, 0.1], top=2, class_names=["cat", "dog", "fox"])
-    [(1, 'dog', 0.7), (0, 'cat', 0.2)]
-    """
-    probs = np.asarray(probabilities, dtype=float).ravel()
-    if probs.size == 1:
-        probs = np.array([1.0 - probs[0], probs[0]])
-    if class_names is None:
-        if probs.size != 1000:
-            raise ValueError(f"name the {probs.size} classes with class_names")
-        names = imagenet_class_names()
-    else:
-        if len(class_names) != probs.size:
-            raise ValueError(f"{len(class_names)} class names for {probs.size} classes")
-        names = list(class_names)
-    order = np.argsort(-probs, kind="stable")[:top]
-    return [(int(i), str(names[i]), float(probs[i])) for i in order]
-
-
-def imagenet_class_names() -> list[str]:
-    """Return the 1,000 ImageNet class names (``African_elephant``...) in output order.
-
-    They come from the class index that ``decode_predictions`` reads from the Keras cache
-    (``models/imagenet_class_index.json``, downloaded on first use).
-    """
-    from keras.applications.imagenet_utils import decode_predictions
-
-    # Scores that rank class i at place 999 - i: decoding them lists all the names, reversed.
-    ranks = np.arange(1000, dtype="float32")[np.newaxis]
-    return [row[1] for row in reversed(decode_predictions(ranks, top=1000)[0])]

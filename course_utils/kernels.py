@@ -14,14 +14,21 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
+from course_utils import checks
+
 Padding = Literal["valid", "same"]
 PADDINGS = ("valid", "same")
 
 
 def check_window(n: int, k: int, padding: str, stride: int) -> None:
-    """Raise ``ValueError`` unless a ``k``-wide window can slide over ``n`` pixels this way."""
-    if padding not in PADDINGS:
+    """Raise ``ValueError`` unless a ``k``-wide window can slide over ``n`` pixels this way.
+
+    ``n``, ``k`` and ``stride`` must be integers (``5.0`` is not: a size is a count).
+    """
+    if not isinstance(padding, str) or padding not in PADDINGS:
         raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    for name, value in (("stride", stride), ("input size n", n), ("kernel size k", k)):
+        checks.integer(name, value, None)
     if stride < 1:
         raise ValueError(f"stride must be at least 1, got {stride}")
     if k < 1 or n < 1:
@@ -89,17 +96,19 @@ def convolve2d(
         output_size(w, kw, padding, stride))``.
 
     Raises:
-        ValueError: if the image or the kernel is not 2-D, the padding is unknown, the stride
-            is below 1, or (with ``padding="valid"``) the kernel is larger than the image.
+        ValueError: if the image or the kernel is not a 2-D array of finite real numbers with
+            at least one pixel, the padding is unknown, the stride is not an integer of at
+            least 1, or (with ``padding="valid"``) the kernel is larger than the image.
     """
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
     for name, array, hint in (
         ("image", image, "; convert a colour image to grey first (e.g. skimage.color.rgb2gray)"),
         ("kernel", kernel, ""),
     ):
-        if array.ndim != 2:
-            raise ValueError(f"the {name} must be 2-D, got shape {array.shape}{hint}")
+        if np.ndim(array) != 2:
+            raise ValueError(f"the {name} must be 2-D, got shape {np.shape(array)}{hint}")
+        checks.array(name, array, 2, "(height, width)")
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
     check_window(1, 1, padding, stride)  # the padding and the stride, before any size
     for axis, n, k in zip(("height", "width"), image.shape, kernel.shape, strict=True):
         try:
@@ -167,9 +176,11 @@ def box_blur(size: int = 3) -> np.ndarray:
     >>> box_blur(2)
     array([[0.25, 0.25],
            [0.25, 0.25]])
+
+    Raises:
+        ValueError: if ``size`` is not an integer of at least 1.
     """
-    if size < 1:
-        raise ValueError(f"a box blur needs a size of at least 1, got {size}")
+    checks.integer("size", size)
     return _kernel(np.full((size, size), 1.0 / size**2))
 
 
@@ -186,12 +197,11 @@ def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
            [0.075, 0.124, 0.075]])
 
     Raises:
-        ValueError: if ``size`` is below 1 or ``sigma`` is not positive.
+        ValueError: if ``size`` is not an integer of at least 1, or ``sigma`` not a finite
+            positive number.
     """
-    if size < 1:
-        raise ValueError(f"a Gaussian kernel needs a size of at least 1, got {size}")
-    if not sigma > 0:
-        raise ValueError(f"sigma must be positive, got {sigma}")
+    checks.integer("size", size)
+    checks.number("sigma", sigma, 0, low_open=True)
     x = np.arange(size) - (size - 1) / 2
     profile = np.exp(-(x**2) / (2 * sigma**2))
     return _kernel(np.outer(profile, profile) / profile.sum() ** 2)

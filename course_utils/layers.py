@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from course_utils import kernels
+from course_utils import checks, kernels
 
 PoolMode = Literal["max", "average"]
 POOL_MODES = ("max", "average")
@@ -27,19 +27,12 @@ POOL_MODES = ("max", "average")
 def _as_batch(x: np.ndarray) -> tuple[np.ndarray, bool]:
     """Return ``x`` as a 4-D batch and whether it was a single 3-D image."""
     x = np.asarray(x)
-    if x.ndim == 3:
-        return x[np.newaxis], True
-    if x.ndim == 4:
-        return x, False
-    raise ValueError(
-        f"expected an image (h, w, c) or a batch (n, h, w, c), got an array of shape {x.shape}"
-    )
-
-
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    if x.ndim not in (3, 4):
+        raise ValueError(
+            f"expected an image (h, w, c) or a batch (n, h, w, c), got an array of shape {x.shape}"
+        )
+    checks.array("x", x, (3, 4), "an image (h, w, c) or a batch (n, h, w, c)")
+    return (x[np.newaxis], True) if x.ndim == 3 else (x, False)
 
 
 def _pad(batch: np.ndarray, k: int, stride: int, padding: str, value: float) -> np.ndarray:
@@ -77,11 +70,11 @@ def extract_patches(
     (1, 5, 5, 27)
 
     Raises:
-        ValueError: for an input that is not 3-D or 4-D, or a window that does not fit
-            (:func:`kernels.check_window` says why).
+        ValueError: for an input that is not a non-empty 3-D or 4-D array of finite real
+            numbers, or a window that does not fit (:func:`kernels.check_window` says why).
     """
-    k = _check_positive_int("kernel_size", kernel_size)
-    stride = _check_positive_int("stride", stride)
+    k = checks.integer("kernel_size", kernel_size)
+    stride = checks.integer("stride", stride)
     batch, single = _as_batch(x)
     windows = _windows(_pad(batch, k, stride, padding, 0.0), k, stride)
     patches = windows.reshape(*windows.shape[:3], -1)
@@ -115,13 +108,15 @@ def conv2d_as_matmul(
 
     Raises:
         ValueError: for a kernel that is not ``(k, k, c_in, c_out)`` with the input's
-            ``c_in``, a bias of the wrong shape, or a window that does not fit.
+            ``c_in``, a bias of the wrong shape, NaN or infinity anywhere, or a window that
+            does not fit.
     """
     kernel = np.asarray(kernel)
     if kernel.ndim != 4 or kernel.shape[0] != kernel.shape[1]:
         raise ValueError(
             f"kernel must have Keras's layout (k, k, c_in, c_out), got shape {kernel.shape}"
         )
+    checks.array("kernel", kernel, 4, "(k, k, c_in, c_out)")
     k, _, c_in, c_out = kernel.shape
     channels = np.shape(x)[-1] if np.ndim(x) in (3, 4) else None
     if channels is not None and channels != c_in:
@@ -132,6 +127,7 @@ def conv2d_as_matmul(
         bias = np.asarray(bias)
         if bias.shape != (c_out,):
             raise ValueError(f"bias must have shape ({c_out},), got {bias.shape}")
+        checks.array("bias", bias, 1)
         out = out + bias
     return out
 
@@ -159,12 +155,13 @@ def pool2d(
            [10.5, 12.5]])
 
     Raises:
-        ValueError: for an unknown mode, a bad input shape, or a window that does not fit.
+        ValueError: for an unknown mode, a bad input shape, NaN or infinity in the input, or a
+            window that does not fit.
     """
-    if mode not in POOL_MODES:
+    if not isinstance(mode, str) or mode not in POOL_MODES:
         raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
-    k = _check_positive_int("pool_size", pool_size)
-    stride = k if stride is None else _check_positive_int("stride", stride)
+    k = checks.integer("pool_size", pool_size)
+    stride = k if stride is None else checks.integer("stride", stride)
     batch, single = _as_batch(x)
     if mode == "max":
         padded = _pad(batch.astype(float), k, stride, padding, -np.inf)
@@ -204,6 +201,8 @@ def receptive_field(stack: Iterable[tuple[int, int]]) -> ReceptiveField:
     Raises:
         ValueError: if a layer is not a pair of positive integers.
     """
+    if isinstance(stack, str) or not isinstance(stack, Iterable):
+        raise ValueError(f"stack must be a sequence of (kernel_size, stride) pairs, got {stack!r}")
     size, jump = 1, 1
     for index, layer in enumerate(stack):
         try:
@@ -212,8 +211,8 @@ def receptive_field(stack: Iterable[tuple[int, int]]) -> ReceptiveField:
             raise ValueError(
                 f"layer {index} must be a (kernel_size, stride) pair, got {layer!r}"
             ) from None
-        k = _check_positive_int(f"layer {index} kernel_size", k)
-        s = _check_positive_int(f"layer {index} stride", s)
+        k = checks.integer(f"layer {index} kernel_size", k)
+        s = checks.integer(f"layer {index} stride", s)
         size += (k - 1) * jump
         jump *= s
     return ReceptiveField(size, jump)

@@ -14,12 +14,22 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
+from course_utils import checks
+
 #: Diverging map for signed values: negative blue, zero mid-grey, positive red.
 SIGNED_CMAP = LinearSegmentedColormap.from_list("signed", ["#1f4e9c", "#808080", "#b2182b"])
 
 
 def new_figure(nrows: int, ncols: int, size: float = 2.4) -> tuple[Figure, np.ndarray]:
-    """Return a figure and a 2-D array of its axes, each panel ``size`` inches wide."""
+    """Return a figure and a 2-D array of its axes, each panel ``size`` inches wide.
+
+    Raises:
+        ValueError: for an ``nrows`` or ``ncols`` that is not a positive integer, or a
+            ``size`` that is not a positive number.
+    """
+    checks.integer("nrows", nrows)
+    checks.integer("ncols", ncols)
+    checks.number("size", size, 0, low_open=True)
     fig = Figure(figsize=(size * ncols, size * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
@@ -36,10 +46,22 @@ def plot_image(
 
     With ``signed=True`` the colour scale is symmetric around zero in :data:`SIGNED_CMAP`,
     which is how a convolution's output (negative and positive responses) should be read.
+    A grey image may be ``(h, w)`` or ``(h, w, 1)``; NaN pixels are drawn blank.
+
+    Raises:
+        ValueError: for an image that is not a non-empty grey ``(h, w)``, ``(h, w, 1)`` or
+            colour ``(h, w, 3)`` / ``(h, w, 4)`` array of numbers, or one with infinities.
     """
-    image = np.asarray(image)
+    image = checks.array("image", image, (2, 3), "(h, w), (h, w, 1), (h, w, 3) or (h, w, 4)",
+                         nan_ok=True)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    if image.ndim == 3 and image.shape[-1] not in (3, 4):
+        raise ValueError(f"image must be (h, w), (h, w, 1), (h, w, 3) or (h, w, 4), got shape "
+                         f"{image.shape}")
     if signed:
-        limit = float(np.abs(image).max()) or 1.0
+        finite = image[np.isfinite(image)]
+        limit = (float(np.abs(finite).max()) if finite.size else 0.0) or 1.0
         ax.imshow(image, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
     elif image.ndim == 3:
         ax.imshow(image)
@@ -52,8 +74,15 @@ def plot_image(
 
 
 def format_number(value: float) -> str:
-    """Write a number as short as it can be read: ``3``, ``-0.25``, ``0`` (never ``-0``)."""
-    value = float(value) + 0.0
+    """Write a number as short as it can be read: ``3``, ``-0.25``, ``0`` (never ``-0``).
+
+    Raises:
+        ValueError: for a value that is not a real number.
+    """
+    try:
+        value = float(value) + 0.0
+    except (TypeError, ValueError):
+        raise ValueError(f"value must be a real number, got {value!r}") from None
     return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
 
 
@@ -63,10 +92,13 @@ def plot_kernel(ax: Axes, kernel: np.ndarray, title: str | None = None) -> None:
     Zero is mid-grey, negative weights blue and positive red (:data:`SIGNED_CMAP`, symmetric
     limits), so a kernel's structure is visible at a glance. Kernels larger than 9x9 are
     drawn without the numbers.
+
+    Raises:
+        ValueError: for a kernel that is not a non-empty 2-D array of finite numbers.
     """
-    kernel = np.asarray(kernel, dtype=float)
-    if kernel.ndim != 2:
-        raise ValueError(f"a kernel must be 2-D, got shape {kernel.shape}")
+    if np.ndim(kernel) != 2:
+        raise ValueError(f"a kernel must be 2-D, got shape {np.shape(kernel)}")
+    kernel = checks.array("kernel", kernel, 2).astype(float)
     limit = float(np.abs(kernel).max()) or 1.0
     ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
     if max(kernel.shape) <= 9:
@@ -91,12 +123,16 @@ def image_grid(
     """Return a grid of images with optional titles (``ncols`` defaults to one row up to 8).
 
     Raises:
-        ValueError: if there are no images, or a different number of titles.
+        ValueError: if there are no images, a different number of titles, an ``ncols`` that
+            is not a positive integer, or an image :func:`plot_image` cannot draw.
     """
     if len(images) == 0:
         raise ValueError("image_grid needs at least one image")
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"got {len(titles)} titles for {len(images)} images")
+    if titles is not None and (isinstance(titles, str) or len(titles) != len(images)):
+        shown = "a string" if isinstance(titles, str) else f"{len(titles)} titles"
+        raise ValueError(f"got {shown} for {len(images)} images; pass one title per image")
+    if ncols is not None:
+        checks.integer("ncols", ncols)
     ncols = ncols or min(len(images), 8)
     nrows = -(-len(images) // ncols)
     fig, axes = new_figure(nrows, ncols, size)
@@ -120,9 +156,17 @@ def plot_history(
     ``histories`` maps a run's name to a Keras ``History.history`` dict. Training values are
     drawn dashed and validation values (``val_<metric>``, when present) solid, so the gap
     between them (overfitting) is what the eye sees first.
+
+    Raises:
+        ValueError: for no histories, no metrics (or one metric given as a bare string), or
+            a history without one of the metrics.
     """
-    if not histories:
-        raise ValueError("plot_history needs at least one history")
+    if not isinstance(histories, Mapping) or not histories:
+        raise ValueError("plot_history needs at least one history: a mapping from run names "
+                         "to History.history dicts")
+    if isinstance(metrics, str) or len(metrics) == 0:
+        raise ValueError(f"metrics must be a non-empty list of metric names, such as "
+                         f"['loss'], got {metrics!r}")
     fig, axes = new_figure(1, len(metrics), size=4.2)
     for ax, metric in zip(axes.flat, metrics, strict=True):
         for i, (name, history) in enumerate(histories.items()):
@@ -154,10 +198,26 @@ def plot_confusion(
     """Draw the confusion matrix (rows: true class, columns: predicted) with counts in cells.
 
     Returns the matrix, so the notebook can name the most frequent confusions.
+
+    Raises:
+        ValueError: for no class names, or labels that are not two equally long 1-D arrays
+            of class indices ``0`` to ``len(class_names) - 1``.
     """
     n = len(class_names)
+    if n == 0 or isinstance(class_names, str):
+        raise ValueError(f"class_names must be a non-empty list of names, got {class_names!r}")
+    labels = {}
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        array = checks.array(name, values, 1)
+        if np.any(array != np.round(array)) or array.min() < 0 or array.max() >= n:
+            raise ValueError(f"{name} must hold class indices 0 to {n - 1}, got values from "
+                             f"{array.min()} to {array.max()}")
+        labels[name] = array.astype(int)
+    if len(labels["y_true"]) != len(labels["y_pred"]):
+        raise ValueError(f"y_true and y_pred must be equally long, got {len(labels['y_true'])} "
+                         f"and {len(labels['y_pred'])}")
     matrix = np.zeros((n, n), dtype=int)
-    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    np.add.at(matrix, (labels["y_true"], labels["y_pred"]), 1)
     ax.imshow(matrix, cmap="Blues")
     threshold = matrix.max() / 2
     for (row, col), count in np.ndenumerate(matrix):

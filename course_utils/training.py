@@ -1,5 +1,5 @@
-"""Small training companions: epoch timing, saving a training history beside its model, and
-smoothing a noisy learning curve (:func:`smooth`).
+"""Small training companions: the device training runs on, epoch timing, saving a training
+history beside its model, and smoothing a noisy learning curve (:func:`smooth`).
 
 Keras saves a model (``model.save("name.keras")``) but not the ``History`` that ``fit``
 returns; :func:`save_history` and :func:`load_history` keep the curves as JSON so that a
@@ -19,6 +19,23 @@ from typing import Any
 import keras
 
 History = dict[str, list[float]]
+
+
+def device_summary() -> str:
+    """Say where TensorFlow trains: the GPUs it sees, else the CPU and its cores.
+
+    Every training chapter prints this line, so that its epoch times can be read for what they
+    are (a laptop CPU, CI's 2 cores or a GPU differ by orders of magnitude).
+    """
+    import tensorflow as tf  # imported here: Keras has already imported it
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if gpus:
+        names = [tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+                 for gpu in gpus]
+        return f"device: {len(gpus)} GPU ({', '.join(names)}), TensorFlow {tf.__version__}"
+    return (f"device: CPU, {os.cpu_count()} cores (no GPU visible to TensorFlow), "
+            f"TensorFlow {tf.__version__}")
 
 
 class EpochTimer(keras.callbacks.Callback):

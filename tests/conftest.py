@@ -1,7 +1,7 @@
 """Shared test set-up: a non-interactive matplotlib backend, and the chapters' CI timings.
 
 When ``$COURSE_CI_TIMINGS`` names a file (``make test`` sets it), a
-:class:`course_utils.report.NotebookTimer` records how long nbval took to execute each
+:class:`course_utils.site.report.NotebookTimer` records how long nbval took to execute each
 notebook, for the results page. It is registered as a plugin rather than written as hooks
 here, because hooks in this file would only see the items under ``tests/``.
 """
@@ -13,7 +13,7 @@ import matplotlib
 import pytest
 
 from course_utils import config as course_config
-from course_utils import report
+from course_utils.site import report
 
 matplotlib.use("Agg")
 

@@ -1,4 +1,4 @@
-"""The Sphinx extension that keeps CDN assets off the site (course_utils.offline_site)."""
+"""The Sphinx extension that keeps CDN assets off the site (course_utils.site.offline_site)."""
 
 from pathlib import Path
 from types import SimpleNamespace
@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from docutils import nodes
 
-from course_utils import offline_site
+from course_utils.site import offline_site
 
 
 @pytest.fixture

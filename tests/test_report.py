@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
-from course_utils import report
+from course_utils.site import report
 
 
 def glue_output(name: str, text: str) -> nbformat.NotebookNode:

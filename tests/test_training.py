@@ -26,3 +26,23 @@ def test_course_output_dir_is_created(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path / "out"))
     assert training.course_output_dir() == tmp_path / "out"
     assert (tmp_path / "out").is_dir()
+
+
+def test_device_summary_names_the_cpu_when_no_gpu_is_visible(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    assert training.device_summary() == (
+        f"device: CPU, 6 cores (no GPU visible to TensorFlow), TensorFlow {tf.__version__}")
+
+
+def test_device_summary_names_each_gpu(monkeypatch):
+    import tensorflow as tf
+
+    gpu = tf.config.PhysicalDevice(name="/physical_device:GPU:0", device_type="GPU")
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [gpu])
+    monkeypatch.setattr(tf.config.experimental, "get_device_details",
+                        lambda device: {"device_name": "NVIDIA H200"})
+    assert training.device_summary() == (
+        f"device: 1 GPU (NVIDIA H200), TensorFlow {tf.__version__}")

@@ -1,10 +1,14 @@
 import base64
+import io
 
 import ipywidgets as widgets
 import numpy as np
+import pytest
+from PIL import Image
 
 from course_utils import plots
-from course_utils.widgets import Explorer, figure_to_png
+from course_utils.explorers import Explorer
+from course_utils.site.static_explorer import figure_to_png
 
 
 def draw_square(slider: widgets.IntSlider):
@@ -43,3 +47,21 @@ def test_redraw_on_refreshes_when_a_control_changes():
     explorer.redraw_on(slider)
     slider.value = 7
     assert explorer.figure.axes[0].get_title() == "value 7"
+
+
+def test_the_png_is_a_palette_png_a_third_of_the_bytes():
+    slider = widgets.IntSlider(value=3)
+    explorer = Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider))
+    with Image.open(io.BytesIO(explorer.static_png)) as picture:
+        assert picture.mode == "P"
+
+
+def test_an_explorer_has_a_live_site_version_or_a_static_grid_not_both():
+    slider = widgets.IntSlider(value=3)
+    explorer = Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider),
+                        site_html=lambda: "<div>live</div>")
+    assert explorer._repr_mimebundle_()["text/html"] == "<div>live</div>"
+    assert "text/html" not in explorer._repr_mimebundle_(exclude={"text/html"})
+    with pytest.raises(ValueError, match="site_html.*or a static grid, not both"):
+        Explorer(widgets.VBox([slider]), widgets.Output(), lambda: draw_square(slider),
+                 {"value": slider}, static_grid={"value": [1, 2]}, site_html=lambda: "")

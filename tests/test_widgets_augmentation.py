@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from course_utils import data
-from course_utils.widgets import (
+from course_utils.explorers import (
     augment,
     augmentation_explorer,
     augmentation_layers,
@@ -71,6 +71,12 @@ def test_explorer_rejects_grey_images():
         augmentation_explorer({"grey": np.zeros((8, 8))})
     with pytest.raises(ValueError, match="at least one image"):
         augmentation_explorer({})
+
+
+@pytest.mark.parametrize("copies", [0, 25, 2.0])
+def test_explorer_refuses_a_number_of_copies_it_cannot_lay_out(copies):
+    with pytest.raises(ValueError, match=rf"copies must be an integer from 1 to 24, got {copies}"):
+        augmentation_explorer({"rgb": np.zeros((8, 8, 3), np.uint8)}, copies=copies)
 
 
 def test_cats_vs_dogs_datasets_batches_resized_images_and_binary_labels():

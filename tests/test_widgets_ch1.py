@@ -1,23 +1,38 @@
 """Chapter 1's explorers: the kernel explorer and the convolution stepper."""
 
 import base64
+import json
+import re
 
 import numpy as np
 import pytest
 
 from course_utils import kernels
-from course_utils.widgets import (
+from course_utils.explorers import (
+    MAX_IMAGE_PIXELS,
     convolution_step,
     convolution_stepper,
     draw_convolution_step,
     draw_kernel_view,
     kernel_explorer,
+    output_limits,
 )
+from course_utils.site import live
 
 
 def make_images():
+    """Two images the explorer keeps exactly (8-bit: ``uint8 / 255`` and whole numbers)."""
     rng = np.random.default_rng(0)
-    return {"noise": rng.normal(size=(12, 10)), "steps": np.tile(np.arange(9.0), (7, 1))}
+    return {"noise": rng.integers(0, 256, size=(12, 10)) / 255,
+            "steps": np.tile(np.arange(9.0), (7, 1))}
+
+
+def site_data(explorer):
+    """The JSON data the explorer embeds for the page's script."""
+    html = explorer._repr_mimebundle_()["text/html"]
+    found = re.search(r'<script type="application/json" class="live-explorer-data">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1))
 
 
 def grid_values(explorer):
@@ -45,6 +60,60 @@ def test_draw_kernel_view_titles_and_data():
     np.testing.assert_allclose(ax_out.images[0].get_array(), out)
     low, high = ax_out.images[0].get_clim()
     assert low == -high and 0 < high <= np.abs(out).max()  # symmetric around zero
+
+
+def test_zero_sum_kernels_are_drawn_signed_and_others_grey():
+    image = make_images()["noise"]
+    signed = draw_kernel_view(image, kernels.SOBEL_X).axes[2].images[0]
+    grey = draw_kernel_view(image, kernels.IDENTITY).axes[2].images[0]
+    assert signed.get_cmap().name == "signed" and grey.get_cmap().name == "gray"
+    assert grey.get_clim() == tuple(np.percentile(image, [1, 99]))
+    limit = np.percentile(np.abs(kernels.convolve2d(image, kernels.SOBEL_X, "same")), 99)
+    assert signed.get_clim() == (-limit, limit)
+
+
+@pytest.mark.parametrize(("output", "kernel", "expected"), [
+    (np.zeros((4, 4)), kernels.SOBEL_X, (True, -1.0, 1.0)),        # all zero: a unit scale
+    (np.full((4, 4), 3.0), kernels.BOX_BLUR, (False, 2.5, 3.5)),   # flat: mid-grey
+    (np.array([[0.0, 0.0], [0.0, 8.0]]), kernels.LAPLACIAN, (True, -7.76, 7.76)),
+])
+def test_output_limits_never_give_an_empty_scale(output, kernel, expected):
+    signed, low, high = output_limits(output, kernel)
+    assert (signed, low, high) == pytest.approx(expected)
+
+
+def test_images_are_kept_with_256_grey_levels_as_the_site_embeds_them():
+    image = np.linspace(0, 1, 30).reshape(5, 6)
+    explorer = kernel_explorer({"ramp": image}, preset="identity")
+    shown = panels(explorer)[0].images[0].get_array()
+    np.testing.assert_array_equal(shown, np.round(image * 255) / 255)
+    spec = site_data(explorer)["images"][0][1]
+    assert spec["shape"] == [5, 6] and (spec["lo"], spec["hi"]) == (0.0, 1.0)
+    q = np.frombuffer(base64.b64decode(spec["q"]), np.uint8).reshape(5, 6)
+    np.testing.assert_array_equal(spec["lo"] + q * (spec["hi"] - spec["lo"]) / 255, shown)
+
+
+def test_the_site_gets_the_presets_the_first_view_and_the_colour_rule():
+    explorer = kernel_explorer(make_images(), preset="Sobel x")
+    data = site_data(explorer)
+    assert [name for name, _ in data["images"]] == ["noise", "steps"]
+    assert [name for name, _ in data["presets"]] == list(kernels.CLASSIC_KERNELS)
+    sobel = dict(data["presets"])["Sobel x"]
+    np.testing.assert_array_equal(np.reshape(sobel, (5, 5))[1:4, 1:4], kernels.SOBEL_X)
+    assert (data["preset"], data["size"], data["padding"]) == ("Sobel x", "3x3", "same")
+    assert data["maxPixels"] == MAX_IMAGE_PIXELS
+    for lut in data["luts"].values():
+        assert len(base64.b64decode(lut)) == 256 * 3
+
+
+def test_the_weight_grid_is_compact_with_its_label_above():
+    explorer = kernel_explorer(make_images())
+    weights = explorer.widget.children[1].children[0]
+    label, _, grid = weights.children
+    assert len(label.value) <= 16, "a long label is clipped at JupyterLab's default width"
+    assert weights.layout.flex == "0 0 auto"  # the figure gives way, not the grid
+    assert grid.layout.grid_template_columns == "repeat(3, 4em)"  # a box and its margins
+    assert {cell.layout.width for cell in grid.children} == {"3.5em"}
 
 
 def test_explorer_starts_on_the_first_image_and_the_chosen_preset():
@@ -139,6 +208,10 @@ def test_a_5x5_preset_switches_the_grid_to_5x5():
     ({"images": {"a": np.zeros((4, 4))}, "presets": {"wide": np.ones((3, 5))}},
      r"square with an odd size up to 5, got shape \(3, 5\)"),
     ({"images": {"a": np.zeros((4, 4))}, "preset": "blurry"}, "unknown preset 'blurry'"),
+    ({"images": {"a": np.zeros((4, 4))}, "padding": "full"},
+     r"padding must be one of \('valid', 'same'\), got 'full'"),
+    ({"images": {"big": np.zeros((257, 256))}},
+     r"image 'big' has 65,792 pixels \(257x256\); images must have at most 65,536"),
 ])
 def test_kernel_explorer_says_what_is_wrong(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -218,3 +291,33 @@ def test_bad_positions_say_what_is_wrong(position, message):
 def test_stepper_rejects_a_colour_image():
     with pytest.raises(ValueError, match=r"must be 2-D \(grey\)"):
         convolution_stepper(np.zeros((8, 8, 3)), kernels.SOBEL_X)
+
+
+def test_stepper_refuses_an_image_too_large_to_write_out():
+    with pytest.raises(ValueError, match=r"the image's width must be an integer from 1 to 32, "
+                                         r"got 40"):
+        convolution_stepper(np.zeros((8, 40)), kernels.SOBEL_X)
+
+
+def test_stepper_site_data_holds_the_image_kernel_and_first_position_exactly():
+    image = digit() / 7
+    data = site_data(convolution_stepper(image, kernels.SOBEL_X, stride=2, position=3))
+    assert data["image"] == {"shape": [8, 8], "values": image.ravel().tolist()}
+    assert data["kernel"]["values"] == kernels.SOBEL_X.ravel().tolist()
+    assert (data["stride"], data["position"]) == (2, 3)
+
+
+def test_live_html_defines_each_script_once_and_starts_its_element():
+    def element_id_of(html):
+        return re.search(r'<div class="live-explorer" data-kind="kernel_explorer" id="([^"]+)"',
+                         html).group(1)
+
+    html = kernel_explorer(make_images())._repr_mimebundle_()["text/html"]
+    element_id = element_id_of(html)
+    assert f"CourseLive.start({json.dumps(element_id)});" in html
+    assert live.script("live_common") in html and live.script("kernel_explorer") in html
+    assert "if (window.CourseLive) { return; }" in live.script("live_common")
+    assert "if (L.kinds.kernel_explorer) { return; }" in live.script("kernel_explorer")
+    assert "http" not in html and " src=" not in html  # nothing to fetch
+    again = kernel_explorer(make_images())._repr_mimebundle_()["text/html"]
+    assert element_id_of(again) != element_id  # a second display gets its own id

@@ -1,7 +1,9 @@
 import numpy as np
 import pytest
 
-from course_utils import widgets
+from course_utils import explorers as widgets
+from course_utils.explorers.base import PNG_DPI
+from course_utils.site.static_explorer import figure_to_frame
 
 
 def _window_patches(fig):
@@ -77,11 +79,31 @@ def test_explorer_says_why_a_combination_is_invalid():
 def test_explorer_has_a_static_png_of_its_default_view():
     explorer = widgets.padding_stride_explorer()
     assert explorer.static_png.startswith(b"\x89PNG")
-    assert explorer._repr_mimebundle_(include={"image/png"})["image/png"]  # no HTML frames
+    assert explorer._repr_mimebundle_(include={"image/png"})["image/png"]
     explorer.controls["stride"].value = 2
-    assert explorer.static_png == widgets.figure_to_png(widgets.draw_windows(5, 3, "valid", 1))
+    assert explorer.static_png == figure_to_frame(widgets.draw_windows(5, 3, "valid", 1), PNG_DPI)
 
 
 def test_explorer_refuses_an_invalid_first_view():
     with pytest.raises(ValueError, match="does not fit"):
         widgets.padding_stride_explorer(n=3, k=5)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"n": 12}, r"n must be an integer from 1 to 9, got 12"),
+    ({"n": 0}, r"n must be an integer from 1 to 9, got 0"),
+    ({"k": 10}, r"k must be an integer from 1 to 9, got 10"),
+    ({"n": 12, "largest": 12, "stride": 5}, r"stride must be an integer from 1 to 4, got 5"),
+    ({"padding": "full"}, r"padding must be one of \('valid', 'same'\), got 'full'"),
+    ({"largest": 40}, r"largest must be an integer from 1 to 16, got 40"),
+])
+def test_explorer_refuses_a_first_view_its_sliders_cannot_show(kwargs, message):
+    # A slider would silently clamp it: n=12 used to show a 9x9 input.
+    with pytest.raises(ValueError, match=message):
+        widgets.padding_stride_explorer(**kwargs)
+
+
+def test_a_larger_range_takes_a_larger_input():
+    explorer = widgets.padding_stride_explorer(n=12, largest=12)
+    assert explorer.controls["input size"].value == 12
+    assert explorer.controls["input size"].max == 12

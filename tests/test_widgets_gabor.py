@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from course_utils import gabor
-from course_utils.widgets import draw_gabor_view, gabor_explorer
+from course_utils.explorers import draw_gabor_view, gabor_explorer
 
 
 def stripes(vertical: bool, size: int = 28) -> np.ndarray:
@@ -92,9 +92,13 @@ def test_explorer_has_a_static_png_of_its_default_view():
     [
         ({"images": {}}, r"gabor_explorer needs at least one image"),
         ({"images": {"rgb": np.zeros((4, 4, 3))}}, r"image 'rgb' must be 2-D"),
-        ({"images": IMAGES, "frequency": 0.0}, r"frequency must be between 0.05 and 0.5, got 0"),
-        ({"images": IMAGES, "sigma": 20.0}, r"sigma must be between 1.0 and 8.0, got 20"),
-        ({"images": IMAGES, "theta_degrees": 180.0}, r"theta must be between 0.0 and 165.0"),
+        ({"images": IMAGES, "frequency": 0.0},
+         r"frequency must be a number in \[0.05, 0.5\], got 0"),
+        ({"images": IMAGES, "sigma": 20.0}, r"sigma must be a number in \[1, 8\], got 20"),
+        ({"images": IMAGES, "theta_degrees": 180.0},
+         r"theta_degrees must be a number in \[0, 165\], got 180"),
+        ({"images": {"big": np.zeros((65, 10))}},
+         r"the longer side of image 'big' must be an integer from 1 to 64, got 65"),
     ],
 )
 def test_explorer_rejects_bad_input(kwargs, message):

@@ -6,7 +6,7 @@ import pytest
 from tiny_models import tiny_convnet
 
 from course_utils import interpret
-from course_utils.widgets import draw_gradcam_view, gradcam_explorer
+from course_utils.explorers import draw_gradcam_view, gradcam_explorer
 
 CLASSES = ["ant", "bee", "cow"]
 
@@ -122,6 +122,7 @@ def test_a_binary_classifier_offers_both_classes():
         ({"layer_names": []}, r"needs at least one layer name"),
         ({"photos": {"grey": np.zeros((8, 8))}}, r"photo 'grey' must be RGB \(h, w, 3\)"),
         ({"layer_names": ["conv_z"]}, r"model 'tiny' has no layer 'conv_z'"),
+        ({"top": 0}, r"top must be an integer from 1 to 20, got 0"),
     ],
 )
 def test_explorer_rejects_bad_input(model, photos, kwargs, message):

@@ -14,10 +14,11 @@ import skimage.data
 import skimage.transform
 from tiny_models import tiny_convnet
 
-from course_utils import kernels, plots, static_explorer
-from course_utils import widgets as course_widgets
-from course_utils.static_explorer import figure_to_frame, settings_key, unique_element_id
-from course_utils.widgets import Explorer
+from course_utils import explorers as course_widgets
+from course_utils import plots
+from course_utils.explorers import Explorer
+from course_utils.site import static_explorer
+from course_utils.site.static_explorer import figure_to_frame, settings_key, unique_element_id
 
 #: The budget of one static explorer's HTML.
 MAX_HTML_BYTES = 2_500_000
@@ -318,69 +319,6 @@ def test_labels_and_names_are_escaped():
 # --- the explorers' own static versions ---------------------------------------------------------
 
 
-def test_padding_stride_static_frames_show_why_a_combination_is_invalid():
-    grid = {"input size": [3], "kernel size": [5], "padding": None, "stride": [1]}
-    explorer = course_widgets.padding_stride_explorer(static_grid=grid)
-    status = explorer.widget.children[2]
-    view = explorer.static_view()
-    assert status.value == "output: 3x3"  # the live label is back to the default view
-    live = course_widgets.padding_stride_explorer()
-    invalid = live_frame(live, **{"input size": 3, "kernel size": 5, "stride": 1})
-    assert "no output" in live.figure.get_suptitle()
-    assert view.frames['["3","5","valid","1"]'] == invalid
-    assert view.frames['["3","5","same","1"]'] == live_frame(live, padding="same")
-
-
-def test_kernel_explorer_frames_start_from_the_default_kernel_size():
-    presets = {"small": kernels.IDENTITY, "Gaussian 5x5": kernels.gaussian(5, 1.0)}
-    images = {"a": np.arange(30.0).reshape(5, 6), "b": np.eye(6)}
-    explorer = course_widgets.kernel_explorer(images, presets=presets)
-    view = explorer.static_view()
-    assert list(view.frames) == ['["a","small"]', '["a","Gaussian 5x5"]', '["b","small"]',
-                                 '["b","Gaussian 5x5"]']
-    # after the 5x5 preset, "b" with the 3x3 one is drawn on the default 3x3 grid, as live
-    live = course_widgets.kernel_explorer(images, presets=presets)
-    assert view.frames['["b","small"]'] == live_frame(live, image="b")
-    assert view.frames['["b","Gaussian 5x5"]'] == live_frame(live, preset="Gaussian 5x5")
-    assert explorer.controls["size"].value == "3x3"
-
-
-def test_kernel_explorer_keeps_edited_weights_through_the_walk():
-    explorer = course_widgets.kernel_explorer({"a": np.arange(30.0).reshape(5, 6)},
-                                              static_grid={"preset": ["sharpen", "emboss"]})
-    explorer.controls["grid"].children[0].value = 2.0
-    assert explorer.figure.axes[1].get_title().startswith("kernel: custom")
-    explorer.static_view()
-    assert explorer.controls["grid"].children[0].value == 2.0
-    assert explorer.controls["preset"].value == "identity"
-
-
-def test_kernel_explorer_cuts_presets_to_the_budget():
-    presets = {f"p{i}": np.full((3, 3), float(i)) for i in range(20)}
-    images = {f"i{i}": np.eye(4) for i in range(8)}
-    explorer = course_widgets.kernel_explorer(images, presets=presets, preset="p19")
-    kept = explorer.static_grid["preset"]
-    assert len(kept) == 15 and kept[-1] == "p19" and kept[:14] == [f"p{i}" for i in range(14)]
-
-
-def test_stepper_static_slider_walks_every_position():
-    image = np.arange(36.0).reshape(6, 6)
-    explorer = course_widgets.convolution_stepper(image, kernels.SOBEL_X)
-    view = explorer.static_view()
-    assert list(view.controls[0].choices) == [(str(i), str(i)) for i in range(16)]
-    assert len(view.frames) == 16 and view.default == ("8",)
-    assert "play" not in Page(explorer.static_html()).controls()
-    live = course_widgets.convolution_stepper(image, kernels.SOBEL_X)
-    assert view.frames['["13"]'] == live_frame(live, position=13)
-
-
-def test_stepper_spreads_positions_over_a_large_output():
-    explorer = course_widgets.convolution_stepper(np.zeros((14, 14)), kernels.SOBEL_X)
-    positions = explorer.static_grid["position"]
-    assert len(positions) <= static_explorer.MAX_FRAMES
-    assert positions[0] == 0 and positions[-1] == 143 and 72 in positions
-
-
 def test_augmentation_grid_moves_one_slider_at_a_time():
     grids = course_widgets.augmentation_grid()
     combos = set()
@@ -427,35 +365,8 @@ def test_gradcam_class_menu_follows_the_photo():
 # --- every real explorer with its default grid, at the chapters' scale ---------------------------
 
 
-def _grey(photo):
-    return skimage.color.rgb2gray(photo) if photo.ndim == 3 else photo / 255
-
-
 def _rgb(photo, size):
     return (skimage.transform.resize(photo, (size, size)) * 255).astype(np.uint8)
-
-
-def _stepper():
-    return course_widgets.convolution_stepper(np.arange(64.0).reshape(8, 8) % 17,
-                                              kernels.VERTICAL_EDGE)
-
-
-def _kernel():
-    images = {"Chelsea": _grey(skimage.data.chelsea()), "camera": _grey(skimage.data.camera()),
-              "astronaut": _grey(skimage.data.astronaut()),
-              "digit": skimage.transform.resize(_grey(skimage.data.coins()), (28, 28)),
-              "small digit": np.arange(64.0).reshape(8, 8) % 17}
-    return course_widgets.kernel_explorer(images, preset="Sobel x")
-
-
-def _gabor():
-    images = {"digit": skimage.transform.resize(_grey(skimage.data.coins()), (28, 28)),
-              "item": skimage.transform.resize(_grey(skimage.data.camera()), (28, 28))}
-    return course_widgets.gabor_explorer(images)
-
-
-def _padding():
-    return course_widgets.padding_stride_explorer(n=7, k=3, padding="same", stride=2)
 
 
 def _augmentation():
@@ -475,9 +386,8 @@ def _gradcam():
         model, photos, ["top_activation", "block6d_add", "block5c_add"], image_size=224)
 
 
-REAL_EXPLORERS = {"stepper": (_stepper, 36), "kernel": (_kernel, 65), "gabor": (_gabor, 90),
-                  "padding": (_padding, 96), "augmentation": (_augmentation, 30),
-                  "gradcam": (_gradcam, 90)}
+#: The explorers whose site version is frames (the others compute live: test_widgets_live.py).
+REAL_EXPLORERS = {"augmentation": (_augmentation, 30), "gradcam": (_gradcam, 90)}
 
 
 @pytest.fixture(scope="module", params=list(REAL_EXPLORERS))

@@ -1,7 +1,7 @@
 """Static explorers: an explorer's precomputed views as one self-contained piece of HTML.
 
 The built site has no kernel, so a live widget cannot redraw there. Instead an
-:class:`course_utils.widgets.Explorer` draws its figure for every point of a small grid of
+:class:`course_utils.explorers.Explorer` draws its figure for every point of a small grid of
 control settings, and this module turns those frames into plain HTML controls (a range input
 per numeric slider, a ``<select>`` per menu) and one ``<img>`` whose ``src`` a small inline
 script swaps among the frames. No library, no external file and no network: the page works

@@ -14,7 +14,7 @@ It also guards the rule: a page that still loads a script, stylesheet, image or 
 another host, or a ``mathjax_path`` that names a local file missing from every
 ``html_static_path`` folder, is a warning, so ``jupyter-book build -W`` fails.
 
-Enabled in ``_config.yml`` with ``sphinx: extra_extensions: [course_utils.offline_site]``.
+Enabled in ``_config.yml`` with ``sphinx: extra_extensions: [course_utils.site.offline_site]``.
 """
 
 from __future__ import annotations

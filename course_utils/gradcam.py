@@ -1,0 +1,315 @@
+"""Grad-CAM: where in a picture a convnet finds the evidence for a class (chapter 9).
+
+:func:`grad_cam` weighs a conv layer's channels by the mean gradient of a class score with
+respect to them, keeping the positive part: a heatmap of *where* in the picture the evidence
+for that class lies. :func:`upscale_heatmap` and :func:`overlay_heatmap` lay it over the photo
+at the photo's own resolution, :func:`heatmap_mass_share` measures how much of it falls inside
+a region, and :func:`top_classes` names a classifier's best guesses (ImageNet's names by
+default, :func:`imagenet_class_names`). The chapters reach all of these as
+``course_utils.interpret.<name>``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from matplotlib import colormaps
+from numpy.typing import ArrayLike
+
+from course_utils import checks
+
+if TYPE_CHECKING:
+    import keras
+
+
+@dataclass(frozen=True)
+class GradCam:
+    """A class activation heatmap and what it was computed for.
+
+    Attributes:
+        heatmap: ``(h, w)`` values in ``[0, 1]`` at the conv layer's resolution.
+        layer: the conv layer's name.
+        class_index: the class whose score was differentiated.
+        score: that class's score (the logit, see :func:`grad_cam`).
+        probabilities: the model's output for the image (1-D).
+    """
+
+    heatmap: np.ndarray
+    layer: str
+    class_index: int
+    score: float
+    probabilities: np.ndarray
+
+
+def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize an ``(h, w, 3)`` photo to the model's input with bilinear interpolation.
+
+    Returns ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
+    The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
+    over the square stretches back over the whole photo.
+
+    Raises:
+        ValueError: for a photo that is not a finite grey ``(h, w)`` or RGB ``(h, w, 3)``
+            array, or a ``size`` that is not a positive integer or a pair of them.
+    """
+    import tensorflow as tf
+
+    shape = _size_pair("size", size)
+    checks.array("photo", photo, (2, 3), "a grey (h, w) or RGB (h, w, 3) photo")
+    if np.ndim(photo) == 3 and np.shape(photo)[-1] != 3:
+        raise ValueError(f"photo must be a grey (h, w) or RGB (h, w, 3) photo, got shape "
+                         f"{np.shape(photo)}")
+    array = np.asarray(photo, dtype="float32")
+    if array.ndim == 2:
+        array = np.repeat(array[..., np.newaxis], 3, axis=-1)
+    return tf.image.resize(array, shape, method="bilinear").numpy()
+
+
+def _size_pair(name: str, size: object) -> tuple[int, int]:
+    """``(height, width)`` from one side or a pair of sides, positive integers."""
+    if isinstance(size, int | np.integer) and not isinstance(size, bool):
+        side = checks.integer(name, size)
+        return side, side
+    if isinstance(size, Sequence) and not isinstance(size, str) and len(size) == 2:
+        return (checks.integer(f"{name}[0] (height)", size[0]),
+                checks.integer(f"{name}[1] (width)", size[1]))
+    raise ValueError(f"{name} must be a positive integer or a (height, width) pair of them, "
+                     f"got {size!r}")
+
+
+def grad_cam_model(model: keras.Model, layer_name: str) -> keras.Model:
+    """Return the model :func:`grad_cam` differentiates: input to ``[conv map, scores, output]``.
+
+    The class scores are the logits when the last layer is a ``Dense`` with a softmax or
+    sigmoid activation (its pre-activation, recomputed from its input and weights), else the
+    model's output itself. Build it once per layer and pass it to :func:`grad_cam` to explain
+    many images or classes without rebuilding it.
+    """
+    import keras
+
+    conv = checks.layer_output(model, layer_name)
+    last = model.layers[-1]
+    activation = getattr(getattr(last, "activation", None), "__name__", "")
+    if isinstance(last, keras.layers.Dense) and activation in ("softmax", "sigmoid"):
+        logits = keras.ops.matmul(last.input, last.kernel)
+        if last.bias is not None:
+            logits = logits + last.bias
+    else:
+        logits = model.output
+    return keras.Model(model.input, [conv, logits, model.output])
+
+
+def grad_cam(
+    model: keras.Model,
+    image: ArrayLike,
+    layer_name: str,
+    class_index: int | None = None,
+    score_model: keras.Model | None = None,
+) -> GradCam:
+    """Return the Grad-CAM heatmap of one class for one image (Selvaraju et al., 2017).
+
+    With ``tf.GradientTape``, take the gradient of the class score with respect to the output
+    of the conv layer ``layer_name``; average it over the map's positions to get one weight per
+    channel (how much the class score rises when that channel rises); sum the channels weighted
+    so, keep the positive part (ReLU: evidence *for* the class) and divide by the maximum.
+
+    The score is the class's logit when the model ends in a softmax or sigmoid ``Dense`` layer
+    (the probability saturates, and its gradient with it). A one-unit sigmoid output (a binary
+    classifier) has two classes: 1 scores with the logit, 0 with its negative.
+
+    Args:
+        model: a classifier taking the image as it is given here (raw pixels, model size).
+        image: one ``(h, w, 3)`` image at the model's input size.
+        layer_name: a layer with a 4-D output, usually the last conv layer.
+        class_index: the class to explain; the most probable one by default.
+        score_model: :func:`grad_cam_model` of ``model`` and ``layer_name``, built once.
+
+    Returns:
+        A :class:`GradCam`; the heatmap is all zeros when no position has positive evidence.
+
+    Raises:
+        ValueError: for an image that is not one finite image of the model's input shape, a
+            layer the model does not have or whose output is not 4-D, or a ``class_index``
+            that is not one of the model's classes.
+    """
+    import tensorflow as tf
+
+    checks.model_image("image", image, model)
+    if class_index is not None:
+        checks.integer("class_index", class_index, 0)
+    if score_model is None:
+        score_model = grad_cam_model(model, layer_name)
+    batch = tf.convert_to_tensor(np.asarray(image, dtype="float32")[np.newaxis])
+    with tf.GradientTape() as tape:
+        conv, logits, probabilities = score_model(batch, training=False)
+        tape.watch(conv)
+        probabilities = np.asarray(probabilities)[0]
+        binary = int(logits.shape[-1]) == 1
+        if class_index is None:
+            class_index = int(probabilities[0] > 0.5) if binary else int(np.argmax(probabilities))
+        if binary:
+            if class_index not in (0, 1):
+                raise ValueError(f"class_index: a binary classifier has classes 0 and 1, "
+                                 f"not {class_index}")
+            score = logits[0, 0] if class_index == 1 else -logits[0, 0]
+        else:
+            if not 0 <= class_index < int(logits.shape[-1]):
+                raise ValueError(f"class_index: no class {class_index} among "
+                                 f"{int(logits.shape[-1])} (0 to {int(logits.shape[-1]) - 1})")
+            score = logits[0, class_index]
+    grads = tape.gradient(score, conv)
+    if len(conv.shape) != 4:
+        raise ValueError(f"layer {layer_name!r} has output shape {tuple(conv.shape)}, not 4-D")
+    weights = tf.reduce_mean(grads, axis=(0, 1, 2))  # one weight per channel
+    heatmap = np.maximum(np.asarray(tf.tensordot(conv[0], weights, axes=1)), 0.0)
+    peak = float(heatmap.max())
+    heatmap = heatmap / peak if peak > 0 else heatmap
+    return GradCam(heatmap.astype("float32"), layer_name, int(class_index), float(score),
+                   probabilities.ravel())
+
+
+def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
+    """Resize a heatmap to ``shape`` = (height, width), smoothly (bilinear), kept in ``[0, 1]``.
+
+    >>> upscale_heatmap(np.eye(2), (4, 6)).shape
+    (4, 6)
+
+    Raises:
+        ValueError: for a heatmap that is not a finite 2-D array, or a ``shape`` that is not a
+            pair of positive integers.
+    """
+    from skimage.transform import resize
+
+    checks.array("heatmap", heatmap, 2, "(height, width)")
+    if isinstance(shape, int | np.integer):
+        raise ValueError(f"shape must be a (height, width) pair of positive integers, "
+                         f"got {shape!r}")
+    shape = _size_pair("shape", shape)
+
+    return np.clip(resize(np.asarray(heatmap, dtype=float), shape, order=1, mode="edge",
+                          anti_aliasing=False), 0.0, 1.0)
+
+
+def overlay_heatmap(
+    photo: ArrayLike, heatmap: ArrayLike, alpha: float = 0.45, cmap: str = "jet"
+) -> np.ndarray:
+    """Colour a heatmap and blend it over a photo at the photo's full resolution.
+
+    The heatmap is upscaled to the photo's size (:func:`upscale_heatmap`) and coloured with
+    ``cmap``; each pixel is ``(1 - alpha) * photo + alpha * colour``. Grey photos are turned
+    into RGB first. Photo pixels are in ``[0, 255]``.
+
+    Returns:
+        An ``uint8`` RGB image with the photo's height and width.
+
+    >>> overlay_heatmap(np.zeros((5, 7, 3), np.uint8), np.ones((2, 2)), alpha=1.0)[0, 0].tolist()
+    [127, 0, 0]
+
+    Raises:
+        ValueError: for a photo that is not a finite ``(h, w)`` or ``(h, w, channels)``
+            array, a heatmap that is not a finite 2-D array, an ``alpha`` outside ``[0, 1]``
+            or an unknown colour map.
+    """
+    checks.array("photo", photo, (2, 3), "a grey (h, w) or colour (h, w, channels) photo")
+    checks.number("alpha", alpha, 0, 1)
+    if cmap not in colormaps:
+        raise ValueError(f"cmap must be a Matplotlib colour map such as 'jet', got {cmap!r}")
+    picture = np.asarray(photo, dtype=float)
+    if picture.ndim == 2:
+        picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
+    picture = picture[..., :3]
+    up = upscale_heatmap(heatmap, picture.shape[:2])
+    colour = colormaps[cmap](up)[..., :3] * 255.0
+    return np.clip((1 - alpha) * picture + alpha * colour, 0, 255).astype(np.uint8)
+
+
+def heatmap_mass_share(heatmap: ArrayLike, mask: ArrayLike) -> float:
+    """Share of a heatmap's total mass inside a boolean mask of the same shape.
+
+    >>> heatmap_mass_share(np.array([[1.0, 3.0]]), np.array([[False, True]]))
+    0.75
+
+    Raises:
+        ValueError: for a heatmap that is not a finite 2-D array of values >= 0, or a mask
+            of another shape or not boolean.
+    """
+    values = checks.array("heatmap", heatmap, 2, "(height, width)").astype(float)
+    if values.min() < 0:
+        raise ValueError(f"heatmap must hold values >= 0 (a mass), got a minimum of "
+                         f"{values.min()}")
+    region = np.asarray(mask)
+    if region.shape != values.shape or region.dtype != bool:
+        raise ValueError(f"mask must be a boolean array of the heatmap's shape {values.shape}, "
+                         f"got shape {region.shape} and dtype {region.dtype}")
+    total = float(values.sum())
+    return float(values[region].sum() / total) if total > 0 else 0.0
+
+
+def top_classes(
+    probabilities: ArrayLike, top: int = 5, class_names: Sequence[str] | None = None
+) -> list[tuple[int, str, float]]:
+    """Return the ``top`` most probable classes as ``(index, name, probability)``, best first.
+
+    ``class_names`` name the classes; by default, with 1,000 outputs, the ImageNet names of
+    ``keras.applications.imagenet_utils.decode_predictions``. A one-unit sigmoid output is
+    read as two classes, 0 with probability ``1 - p`` and 1 with ``p``.
+
+    >>> top_classes([0.2, 0.7, 0.1], top=2, class_names=["cat", "dog", "fox"])
+    [(1, 'dog', 0.7), (0, 'cat', 0.2)]
+
+    ``top`` larger than the number of classes lists them all.
+
+    Raises:
+        ValueError: for probabilities that are not one image's finite numbers in ``[0, 1]``,
+            a ``top`` that is not a positive integer, or a number of names that does not
+            match.
+        DataUnavailableError: for ImageNet names offline, with the class index not cached.
+    """
+    checks.integer("top", top)
+    probs = checks.array("probabilities", probabilities, (1, 2), "one image's output: (n,) or "
+                         "(1, n)").astype(float)
+    if probs.ndim == 2 and probs.shape[0] != 1:
+        raise ValueError(f"probabilities must be one image's output: (n,) or (1, n), got "
+                         f"shape {probs.shape}; pass one row at a time")
+    probs = probs.ravel()
+    if probs.min() < 0 or probs.max() > 1:
+        raise ValueError(f"probabilities must lie in [0, 1] (a model's softmax or sigmoid "
+                         f"output), got values from {probs.min()} to {probs.max()}")
+    if probs.size == 1:
+        probs = np.array([1.0 - probs[0], probs[0]])
+    if class_names is None:
+        if probs.size != 1000:
+            raise ValueError(f"name the {probs.size} classes with class_names")
+        names = imagenet_class_names()
+    else:
+        if isinstance(class_names, str):
+            raise ValueError(f"class_names must be a list of names, got the string "
+                             f"{class_names!r}")
+        if len(class_names) != probs.size:
+            raise ValueError(f"{len(class_names)} class names for {probs.size} classes")
+        names = list(class_names)
+    order = np.argsort(-probs, kind="stable")[:top]
+    return [(int(i), str(names[i]), float(probs[i])) for i in order]
+
+
+def imagenet_class_names() -> list[str]:
+    """Return the 1,000 ImageNet class names (``African_elephant``...) in output order.
+
+    They come from the class index that ``decode_predictions`` reads from the Keras cache
+    (``models/imagenet_class_index.json``, downloaded on first use), fetched here with
+    :func:`course_utils.data.get_file` so that offline, unseeded, the error says what to do.
+
+    Raises:
+        DataUnavailableError: offline, when the class index is not in the Keras cache.
+    """
+    from course_utils import data
+
+    fname, origin = data.IMAGENET_CLASS_INDEX_ORIGIN
+    path = data.get_file(fname, origin=origin, cache_subdir="models",
+                         file_hash=data.IMAGENET_CLASS_INDEX_MD5)
+    index = json.loads(path.read_text())
+    return [index[str(i)][1] for i in range(len(index))]

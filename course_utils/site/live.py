@@ -1,0 +1,120 @@
+"""Live site explorers: the explorer's data as JSON, and its JavaScript, in one piece of HTML.
+
+The kernel, stepper, padding/stride and Gabor explorers recompute in the reader's browser. The
+Python explorer, when the notebook runs, embeds everything the page needs (presets, ranges,
+defaults, images, colour maps) as JSON in its ``text/html`` output, with the explorer's script
+inlined from ``course_utils/site/js/`` (one file per explorer kind, plus ``live_common.js``).
+Nothing is fetched, so the page works opened from disk (``file://``).
+
+The DOM contract (tests rely on it)::
+
+    <div class="live-explorer" data-kind="KIND" id="live-KIND-...">
+      <script type="application/json" class="live-explorer-data">{...}</script>
+    </div>
+    <script>...live_common.js...</script>  <script>...KIND.js...</script>
+    <script>CourseLive.start("live-KIND-...")</script>
+
+Each script defines itself once per page (a second copy does nothing). Once started, the
+element has ``data-ready="true"``, and its ``liveExplorer`` property holds what it computed
+(e.g. the kernel explorer's ``output``, a ``Float64Array``), for tests to read.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Colormap
+from numpy.typing import ArrayLike
+
+from course_utils.site.static_explorer import unique_element_id
+
+#: Where the explorers' scripts live.
+JS_DIR = Path(__file__).resolve().parent / "js"
+#: The script every live explorer needs, before its own.
+COMMON_SCRIPT = "live_common"
+#: The explorer kinds, each with its script ``js/KIND.js``.
+KINDS = ("kernel_explorer", "convolution_stepper", "padding_stride_explorer", "gabor_explorer")
+
+
+@functools.cache
+def script(name: str) -> str:
+    """Return the source of ``js/NAME.js``."""
+    return (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
+
+
+def quantise_grey(image: ArrayLike) -> tuple[dict[str, Any], np.ndarray]:
+    """Return an 8-bit encoding of a grey image and the image it decodes to.
+
+    The page decodes pixel ``q`` (``0..255``) as ``lo + q * (hi - lo) / 255`` in float64,
+    the same arithmetic as here, so Python and the browser hold the same image. ``lo, hi``
+    is ``0, 255`` for an image of whole numbers in that range (kept exactly), ``0, 1`` for an
+    image within ``[0, 1]`` (exact for ``uint8 / 255``), else its minimum and maximum.
+
+    >>> spec, decoded = quantise_grey(np.array([[0.0, 0.5], [1.0, 0.25]]))
+    >>> spec["shape"], spec["lo"], spec["hi"], bool(decoded[0, 1] == 128 / 255)
+    ([2, 2], 0.0, 1.0, True)
+    """
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2 or not np.all(np.isfinite(image)):
+        raise ValueError(f"image must be a finite 2-D array, got shape {image.shape}")
+    if np.all(image == np.round(image)) and image.min() >= 0 and image.max() <= 255:
+        lo, hi = 0.0, 255.0
+    elif image.min() >= 0 and image.max() <= 1:
+        lo, hi = 0.0, 1.0
+    else:
+        lo, hi = float(image.min()), float(image.max())
+    span = (hi - lo) or 1.0
+    q = np.clip(np.round((image - lo) / span * 255), 0, 255).astype(np.uint8)
+    decoded = lo + q.astype(float) * span / 255
+    spec = {"shape": list(image.shape), "lo": lo, "hi": lo + span,
+            "q": base64.b64encode(q.tobytes()).decode("ascii")}
+    return spec, decoded
+
+
+def exact_values(image: ArrayLike) -> dict[str, Any]:
+    """Return a small 2-D array as ``{"shape", "values"}`` (float64, read back exactly)."""
+    array = np.asarray(image, dtype=float)
+    return {"shape": list(array.shape), "values": array.ravel().tolist()}
+
+
+def colormap_lut(cmap: str | Colormap) -> str:
+    """Return a colour map's 256 colours as base64 RGB bytes (``768`` bytes).
+
+    Colour ``i`` is matplotlib's for values in ``[i / 256, (i + 1) / 256)``, as ``imshow``.
+    """
+    cmap = colormaps[cmap] if isinstance(cmap, str) else cmap
+    rgb = np.round(cmap(np.arange(256) / 255)[:, :3] * 255).astype(np.uint8)
+    return base64.b64encode(rgb.tobytes()).decode("ascii")
+
+
+def live_html(kind: str, data: dict[str, Any], element_id: str | None = None) -> str:
+    """Return the live explorer ``kind`` (one of :data:`KINDS`) fed with ``data``.
+
+    Args:
+        kind: the explorer's kind; its script is ``js/KIND.js``.
+        data: JSON-serialisable settings the script reads.
+        element_id: the outer element's id; by default ``live-KIND-`` and a hash of the data,
+            made unique per display (:func:`unique_element_id`).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    if element_id is None:
+        digest = hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:12]
+        element_id = unique_element_id(f"live-{kind.replace('_', '-')}-{digest}")
+    safe = text.replace("<", "\\u003c")
+    return "\n".join([
+        f'<div class="live-explorer" data-kind="{kind}" id="{element_id}">',
+        f'<script type="application/json" class="live-explorer-data">{safe}</script>',
+        "</div>",
+        f"<script>{script(COMMON_SCRIPT)}</script>",
+        f"<script>{script(kind)}</script>",
+        f"<script>CourseLive.start({json.dumps(element_id)});</script>",
+    ])

@@ -1,0 +1,71 @@
+"""The committed chapters are what a clean full-profile run produced, and say so.
+
+This test reads every notebook in ``chapters/`` as committed; it executes nothing. It fails on
+an error output (a cell that raised, a claim of the prose that broke: see
+:mod:`course_utils.claims`), on a claim that was skipped (only the ``fast`` profile skips
+claims, and committed outputs come from the ``full`` one), on a chapter whose glued ``profile``
+is not ``full``, and on an nbval marker comment that its cell's tag does not repeat (nbval reads
+the tag; readers should see neither plumbing nor a comment that says one thing while the tag
+says another).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils import claims
+from course_utils.site import report
+
+CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("*.ipynb"))
+#: nbval's marker comments and the cell tags that say the same.
+MARKERS = {"# NBVAL_IGNORE_OUTPUT": "nbval-ignore-output", "# NBVAL_SKIP": "nbval-skip",
+           "# NBVAL_CHECK_OUTPUT": "nbval-check-output", "# NBVAL_RAISES_EXCEPTION":
+           "nbval-raises-exception"}
+
+
+def _code_cells(notebook: Path) -> list[tuple[int, nbformat.NotebookNode]]:
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [(number, cell) for number, cell in enumerate(cells) if cell.cell_type == "code"]
+
+
+def problems(notebook: Path) -> list[str]:
+    """One line per way the committed notebook is not a clean, full, claim-checked run."""
+    found = []
+    for number, cell in _code_cells(notebook):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                found.append(f"cell {number}: error output {output.ename}: {output.evalue}")
+            if output.output_type == "stream" and claims.SKIPPED in output.get("text", ""):
+                found.append(f"cell {number}: a claim was skipped: {output.text.strip()}")
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        for comment, tag in MARKERS.items():
+            if comment in cell.source and tag not in tags:
+                found.append(f"cell {number}: {comment} without the tag {tag!r}")
+    profile = report.glued(notebook).get("profile")
+    if profile != "full":
+        found.append(f"glued profile is {profile!r}, not 'full'")
+    return found
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda path: path.stem)
+def test_committed_notebook_is_a_clean_full_run(notebook):
+    assert not problems(notebook), "\n".join(problems(notebook))
+
+
+def test_problems_are_found(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    raised = nbformat.v4.new_code_cell("1 / 0")
+    raised.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+                                             evalue="division by zero", traceback=[])]
+    skipped = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nclaims.check(...)")
+    skipped.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                              text=f"{claims.SKIPPED} the curves climb\n")]
+    notebook.cells = [raised, skipped]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    found = problems(path)
+    assert [line.split(":")[0] for line in found] == ["cell 0", "cell 1", "cell 1",
+                                                      "glued profile is None, not 'full'"]
