@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, plots
-from course_utils.explorers.base import Explorer, StaticGrid
+from course_utils.explorers.base import Explorer, StaticGrid, rgb_image
 
 #: The augmentation explorer's sliders: each layer's factor, from 0 (off) to this maximum.
 AUGMENTATION_RANGES: dict[str, float] = {
@@ -119,8 +119,7 @@ def augmentation_explorer(
         raise ValueError("augmentation_explorer needs at least one image")
     checks.integer("copies", copies, 1, 24)
     for name, image in images.items():
-        if np.ndim(image) != 3 or np.shape(image)[-1] != 3:
-            raise ValueError(f"image {name!r} must be RGB (h, w, 3), got {np.shape(image)}")
+        rgb_image(name, image)
     style = {"description_width": "initial"}
     picker = widgets.Dropdown(options=list(images), description="image")
     flip = widgets.Checkbox(value=True, description="horizontal flip")

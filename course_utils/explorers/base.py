@@ -53,6 +53,14 @@ def grey_image(name: str, image: ArrayLike) -> np.ndarray:
     return array
 
 
+def rgb_image(name: str, image: ArrayLike, noun: str = "image") -> np.ndarray:
+    """Return ``image`` as an array; a ``ValueError`` naming it when it is not ``(h, w, 3)``."""
+    array = np.asarray(image)
+    if array.ndim != 3 or array.shape[-1] != 3:
+        raise ValueError(f"{noun} {name!r} must be RGB (h, w, 3), got shape {array.shape}")
+    return array
+
+
 class Explorer:
     """A live widget together with a static PNG of its default view and a site version.
 

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, plots
-from course_utils.explorers.base import Explorer, StaticGrid
+from course_utils.explorers.base import Explorer, StaticGrid, rgb_image
 
 #: Class names, in the order of a model's outputs.
 ClassNames = list[str] | tuple[str, ...]
@@ -28,13 +28,6 @@ def _model_input_size(model: Any, image_size: int | tuple[int, int] | None) -> t
     if height is None or width is None:
         raise ValueError(f"model {model.name!r} takes any image size: pass image_size")
     return int(height), int(width)
-
-
-def _rgb_photo(name: str, photo: ArrayLike) -> np.ndarray:
-    array = np.asarray(photo)
-    if array.ndim != 3 or array.shape[-1] != 3:
-        raise ValueError(f"photo {name!r} must be RGB (h, w, 3), got shape {array.shape}")
-    return array
 
 
 def draw_gradcam_view(
@@ -69,7 +62,7 @@ def draw_gradcam_view(
     """
     from course_utils import interpret
 
-    photo = _rgb_photo(photo_name, photo)
+    photo = rgb_image(photo_name, photo, "photo")
     pixels = interpret.resize_for_model(photo, _model_input_size(model, image_size))
     cam = interpret.grad_cam(model, pixels, layer_name, class_index, score_model)
     every_class = interpret.top_classes(cam.probabilities, cam.probabilities.size + 1,
@@ -139,7 +132,7 @@ def gradcam_explorer(
     checks.integer("top", top, 1, 20)
     if not layer_names:
         raise ValueError("gradcam_explorer needs at least one layer name")
-    rgb = {name: _rgb_photo(name, photo) for name, photo in photos.items()}
+    rgb = {name: rgb_image(name, photo, "photo") for name, photo in photos.items()}
     size = _model_input_size(model, image_size)
     score_models = {name: interpret.grad_cam_model(model, name) for name in layer_names}
     pixels = {name: interpret.resize_for_model(photo, size) for name, photo in rgb.items()}
