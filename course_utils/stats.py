@@ -110,3 +110,28 @@ def mcnemar_exact(correct_a: object, correct_b: object) -> McNemarResult:
     only_a = int(np.sum(a & ~b))
     only_b = int(np.sum(b & ~a))
     return McNemarResult(only_a, only_b, binomial_two_sided_p(only_a, only_a + only_b))
+
+
+def verdict(result: McNemarResult, alpha: float = 0.05) -> str:
+    """Say in words what a McNemar test shows, for prose that must follow the run.
+
+    A chapter glues this phrase instead of typing "a real gain" or "chance", so that a re-run
+    whose split of the discordant images changes cannot leave a stale sentence behind.
+
+    Args:
+        result: what :func:`mcnemar_exact` returned.
+        alpha: the p-value below which the split counts as too uneven to be chance.
+
+    Raises:
+        TypeError: if ``result`` is not a :class:`McNemarResult`.
+        ValueError: if ``alpha`` is not strictly between 0 and 1.
+    """
+    if not isinstance(result, McNemarResult):
+        raise TypeError(f"result must be a McNemarResult, got {type(result).__name__}")
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+        raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}")
+    if result.discordant == 0:
+        return "the two never disagree on a test image"
+    if result.p_value < alpha:
+        return "a split of the discordant images too uneven to be chance"
+    return "a split of the discordant images that chance alone could produce"

@@ -1,4 +1,5 @@
-"""Shared test set-up: a non-interactive matplotlib backend, and the chapters' CI timings.
+"""Shared test set-up: a non-interactive matplotlib backend, the chapters' CI timings, and
+the models the ONNX tests share (chapter 4's convnet, briefly trained; the exported photo model).
 
 When ``$COURSE_CI_TIMINGS`` names a file (``make test`` sets it), a
 :class:`course_utils.site.report.NotebookTimer` records how long nbval took to execute each
@@ -24,3 +25,22 @@ def pytest_configure(config: pytest.Config) -> None:
     if output:
         timer = report.NotebookTimer(Path(output), course_config.profile())
         config.pluginmanager.register(timer, "course-notebook-timer")
+
+
+@pytest.fixture(scope="session")
+def digit_convnet():
+    """Chapter 4's convnet trained briefly, with ten test digits and their labels (seeded)."""
+    from tiny_models import trained_digit_convnet
+
+    return trained_digit_convnet()
+
+
+@pytest.fixture(scope="session")
+def photo_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``_static/`` folder holding the photo explorer's exported model, as ``make book``
+    writes it (exported once per test session: about 15 s)."""
+    from course_utils.site import models
+
+    static = tmp_path_factory.mktemp("site") / "_static"
+    models.export_photo_model(static)
+    return static

@@ -4,13 +4,15 @@ This test reads every notebook in ``chapters/`` as committed; it executes nothin
 an error output (a cell that raised, a claim of the prose that broke: see
 :mod:`course_utils.claims`), on a claim that was skipped (only the ``fast`` profile skips
 claims, and committed outputs come from the ``full`` one), on a chapter whose glued ``profile``
-is not ``full``, and on an nbval marker comment that its cell's tag does not repeat (nbval reads
+is not ``full``, on an nbval marker comment that its cell's tag does not repeat (nbval reads
 the tag; readers should see neither plumbing nor a comment that says one thing while the tag
-says another).
+says another), and on an Exercises section with fewer executed, collapsed solutions than
+exercises.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -31,6 +33,32 @@ def _code_cells(notebook: Path) -> list[tuple[int, nbformat.NotebookNode]]:
     return [(number, cell) for number, cell in enumerate(cells) if cell.cell_type == "code"]
 
 
+def exercise_count(cells: list[nbformat.NotebookNode]) -> int:
+    """The numbered items of the ``## Exercises`` section, leaving out admonitions (hints)."""
+    text, inside = [], False
+    for cell in cells:
+        if cell.cell_type != "markdown":
+            continue
+        source = cell.source
+        if re.search(r"(?m)^## Exercises", source):
+            inside, source = True, source.split("## Exercises", 1)[1]
+        elif re.search(r"(?m)^## ", source):
+            inside = False
+        if inside:
+            text.append(re.sub(r"(?ms)^:::.*?^:::", "", source))
+    return len(re.findall(r"(?m)^\d+\. ", "\n".join(text)))
+
+
+def solution_count(cells: list[nbformat.NotebookNode]) -> int:
+    """Code cells that open with ``# Solution``, were executed and are collapsed (tag and
+    JupyterLab metadata)."""
+    return sum(cell.cell_type == "code" and cell.source.startswith("# Solution")
+               and cell.get("execution_count") is not None
+               and "hide-cell" in cell.metadata.get("tags", [])
+               and cell.metadata.get("jupyter", {}).get("source_hidden") is True
+               for cell in cells)
+
+
 def problems(notebook: Path) -> list[str]:
     """One line per way the committed notebook is not a clean, full, claim-checked run."""
     found = []
@@ -44,6 +72,10 @@ def problems(notebook: Path) -> list[str]:
         for comment, tag in MARKERS.items():
             if comment in cell.source and tag not in tags:
                 found.append(f"cell {number}: {comment} without the tag {tag!r}")
+    cells = nbformat.read(notebook, as_version=4).cells
+    exercises, solutions = exercise_count(cells), solution_count(cells)
+    if solutions < exercises:
+        found.append(f"{exercises} exercises but {solutions} executed, collapsed solutions")
     profile = report.glued(notebook).get("profile")
     if profile != "full":
         found.append(f"glued profile is {profile!r}, not 'full'")
@@ -69,3 +101,20 @@ def test_problems_are_found(tmp_path):
     found = problems(path)
     assert [line.split(":")[0] for line in found] == ["cell 0", "cell 1", "cell 1",
                                                       "glued profile is None, not 'full'"]
+
+
+def test_an_exercise_without_a_solution_is_found(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    solved = nbformat.v4.new_code_cell("# Solution 1: two\n1 + 1", execution_count=1)
+    solved.metadata = {"tags": ["hide-cell"], "jupyter": {"source_hidden": True}}
+    unrun = nbformat.v4.new_code_cell("# Solution 2: never executed")
+    unrun.metadata = dict(solved.metadata)
+    notebook.cells = [nbformat.v4.new_markdown_cell("## Exercises\n\n1. One.\n2. Two.\n\n"
+                                                    ":::{admonition} Hint\n1. not one\n:::"),
+                      solved, unrun]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(notebook, path)
+    assert "2 exercises but 1 executed, collapsed solutions" in problems(path)
+    unrun.execution_count = 2
+    nbformat.write(notebook, path)
+    assert not any("exercises" in line for line in problems(path))

@@ -95,3 +95,25 @@ def test_bad_input_names_the_argument(a, b, error, message):
 def test_binomial_bad_input(successes, trials, error, message):
     with pytest.raises(error, match=message):
         stats.binomial_two_sided_p(successes, trials)
+
+
+def test_verdict_follows_the_p_value():
+    assert stats.verdict(stats.McNemarResult(30, 5, 1e-5)) == (
+        "a split of the discordant images too uneven to be chance")
+    assert stats.verdict(stats.McNemarResult(12, 10, 0.83)) == (
+        "a split of the discordant images that chance alone could produce")
+    assert stats.verdict(stats.McNemarResult(0, 0, 1.0)) == (
+        "the two never disagree on a test image")
+    # The threshold is the caller's: p = 0.03 is chance at alpha = 0.01.
+    assert "chance alone" in stats.verdict(stats.McNemarResult(20, 8, 0.03), alpha=0.01)
+
+
+@pytest.mark.parametrize(("result", "alpha", "error", "message"), [
+    ((3, 1, 0.6), 0.05, TypeError, "result must be a McNemarResult"),
+    (stats.McNemarResult(3, 1, 0.6), 0.0, ValueError, "alpha must be"),
+    (stats.McNemarResult(3, 1, 0.6), 1.5, ValueError, "alpha must be"),
+    (stats.McNemarResult(3, 1, 0.6), True, ValueError, "alpha must be"),
+])
+def test_verdict_bad_input_names_the_argument(result, alpha, error, message):
+    with pytest.raises(error, match=message):
+        stats.verdict(result, alpha=alpha)

@@ -6,17 +6,24 @@ defaults, images, colour maps) as JSON in its ``text/html`` output, with the exp
 inlined from ``course_utils/site/js/`` (one file per explorer kind, plus ``live_common.js``).
 Nothing is fetched, so the page works opened from disk (``file://``).
 
+The model explorers (``digit_explorer``, ``photo_explorer``) run an ONNX model in the page with
+ONNX Runtime Web, which ``make vendor`` puts in ``_static/onnxruntime/``; ``live_models.js``
+loads it only when the reader opens the explorer, and from ``file://`` (where browsers refuse
+WASM) says in one line how to serve the site instead.
+
 The DOM contract (tests rely on it)::
 
     <div class="live-explorer" data-kind="KIND" id="live-KIND-...">
       <script type="application/json" class="live-explorer-data">{...}</script>
     </div>
-    <script>...live_common.js...</script>  <script>...KIND.js...</script>
-    <script>CourseLive.start("live-KIND-...")</script>
+    <script>...live_common.js...</script>  [<script>...live_models.js...</script>]
+    <script>...KIND.js...</script>  <script>CourseLive.start("live-KIND-...")</script>
 
 Each script defines itself once per page (a second copy does nothing). Once started, the
 element has ``data-ready="true"``, and its ``liveExplorer`` property holds what it computed
-(e.g. the kernel explorer's ``output``, a ``Float64Array``), for tests to read.
+(e.g. the kernel explorer's ``output``, a ``Float64Array``), for tests to read. A model
+explorer's ``data-state`` is ``unavailable`` (the one-line message), ``closed`` (its open
+button), ``loading``, ``open`` or ``failed``; its ``data-updates`` counts its redraws.
 """
 
 from __future__ import annotations
@@ -40,7 +47,11 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 #: The script every live explorer needs, before its own.
 COMMON_SCRIPT = "live_common"
 #: The explorer kinds, each with its script ``js/KIND.js``.
-KINDS = ("kernel_explorer", "convolution_stepper", "padding_stride_explorer", "gabor_explorer")
+KINDS = ("kernel_explorer", "convolution_stepper", "padding_stride_explorer", "gabor_explorer",
+         "digit_explorer", "photo_explorer")
+#: Scripts some kinds need between the common one and their own: the model explorers load
+#: ONNX Runtime Web through ``live_models.js`` (only when the reader opens them).
+EXTRA_SCRIPTS = {"digit_explorer": ("live_models",), "photo_explorer": ("live_models",)}
 
 
 @functools.cache
@@ -94,6 +105,23 @@ def colormap_lut(cmap: str | Colormap) -> str:
     return base64.b64encode(rgb.tobytes()).decode("ascii")
 
 
+class LiveOutput:
+    """A live site explorer as a notebook output: its HTML, and a line of text for plain views.
+
+    Displayed in a notebook it shows the HTML (JupyterLab runs its script in a trusted
+    notebook; the model explorers then say they run on the built site); the built site shows
+    the same HTML, where they run.
+    """
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html = html
+        self.text = text
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None,
+                          **kwargs: object) -> dict[str, str]:
+        return {"text/html": self.html, "text/plain": self.text}
+
+
 def live_html(kind: str, data: dict[str, Any], element_id: str | None = None) -> str:
     """Return the live explorer ``kind`` (one of :data:`KINDS`) fed with ``data``.
 
@@ -115,6 +143,7 @@ def live_html(kind: str, data: dict[str, Any], element_id: str | None = None) ->
         f'<script type="application/json" class="live-explorer-data">{safe}</script>',
         "</div>",
         f"<script>{script(COMMON_SCRIPT)}</script>",
+        *(f"<script>{script(name)}</script>" for name in EXTRA_SCRIPTS.get(kind, ())),
         f"<script>{script(kind)}</script>",
         f"<script>CourseLive.start({json.dumps(element_id)});</script>",
     ])

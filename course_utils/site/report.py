@@ -48,8 +48,13 @@ HEADLINES: dict[str, str] = {
     "fashion_gap_test_acc": "Fashion-MNIST, convnet with global average pooling "
                             "({gap_epochs} epochs, as the convnet)",
     "cats_scratch_test_acc": "Cats vs dogs, convnet from scratch",
-    "cats_augmented_test_acc": "Cats vs dogs, with augmentation and dropout",
-    "cats_tta_test_acc": "Cats vs dogs, the same model averaged over mirror images",
+    "cats_aug_only_test_acc": "Cats vs dogs, the same convnet with augmentation "
+                              "({ablation_epochs} epochs, as chapter 5)",
+    "cats_aug_dropout_test_acc": "Cats vs dogs, the same with augmentation and dropout "
+                                 "({ablation_epochs} epochs)",
+    "cats_augmented_test_acc": "Cats vs dogs, today's recipe: augmentation, dropout, batch "
+                               "normalization, global pooling, Adam ({epochs} epochs)",
+    "cats_tta_test_acc": "Cats vs dogs, today's recipe averaged over mirror images",
     "transfer_features_test_acc": "Cats vs dogs, features of a pretrained base",
     "transfer_frozen_aug_test_acc": "Cats vs dogs, frozen base with augmentation",
     "transfer_finetune_test_acc": "Cats vs dogs, fine-tuned",

@@ -1,0 +1,241 @@
+"""The live explorers (``course_utils/site/js``) compute what the Python code computes.
+
+On chapter 1's page, weights typed into the kernel explorer's grid and a PNG loaded through its
+file input give ``kernels.convolve2d``'s output (to 1/255 of its range, canvas pixels
+included), and hovering over an output pixel shows its arithmetic; on a page of small live
+explorers opened from disk, the Gabor kernel equals ``gabor.gabor_kernel`` (to 1e-6) and its
+response ``gabor.gabor_magnitude``, the stepper ``convolution_step`` at any position, and the
+padding/stride explorer ``kernels.output_size`` and ``window_coverage``; dragging each slider
+of each live explorer (there and on the site) changes its view.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from site_support import decoded, live_data, read, toc_pages
+
+LIVE = ".live-explorer[data-kind={kind}][data-ready=true]"
+# Everything an explorer shows: its canvases' pixels and its text (a change in either is a
+# change of the view).
+VIEW_JS = """root => Array.from(root.querySelectorAll("canvas")).map(c => c.toDataURL())
+  .join("|") + root.innerText"""
+
+
+def drag(page: Any, slider: Any, fraction: float) -> None:
+    """Drag a range input's thumb with the mouse from where it is to ``fraction`` of its width."""
+    box = slider.bounding_box()
+    low, high, value = (float(slider.evaluate(f"s => s.{name}")) for name in ("min", "max",
+                                                                               "value"))
+    start = box["x"] + box["width"] * ((value - low) / ((high - low) or 1))
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(start, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * fraction, y, steps=5)
+    page.mouse.up()
+
+
+def assert_every_slider_changes_the_view(page: Any, explorer: Any) -> int:
+    """Drag each slider of a live explorer to the far end; the view must change each time."""
+    sliders = explorer.locator("input[type=range].live-explorer-control")
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        slider.scroll_into_view_if_needed()
+        before, value = explorer.evaluate(VIEW_JS), slider.input_value()
+        at_max = slider.evaluate("s => Number(s.value) >= Number(s.max) - Number(s.step)")
+        drag(page, slider, 0.02 if at_max else 0.98)
+        name = slider.get_attribute("data-control")
+        assert slider.input_value() != value, f"slider {name!r} did not move"
+        assert explorer.evaluate(VIEW_JS) != before, f"slider {name!r} did not change the view"
+    return sliders.count()
+
+
+def type_kernel(explorer: Any, kernel: np.ndarray) -> None:
+    """Type a 3x3 kernel's weights into the explorer's visible grid, as a reader would."""
+    cells = explorer.locator(".live-explorer-weights input.live-kernel-weight")
+    assert cells.count() == kernel.size
+    for cell, value in zip(cells.all(), kernel.ravel(), strict=True):
+        cell.fill(repr(float(value)))
+
+
+def assert_kernel_output(explorer: Any, image: np.ndarray, kernel: np.ndarray) -> None:
+    """The explorer's output, as numbers and as canvas pixels, is convolve2d's."""
+    from course_utils import kernels
+    from course_utils.explorers import output_limits
+
+    expected = kernels.convolve2d(image, kernel, "same")
+    tolerance = (expected.max() - expected.min()) / 255
+    output = read(explorer, "output").reshape(expected.shape)
+    np.testing.assert_allclose(output, expected, atol=tolerance, rtol=0)
+    signed, low, high = output_limits(expected, kernel)
+    assert explorer.evaluate("r => [r.liveExplorer.signed, r.liveExplorer.vmin, "
+                             "r.liveExplorer.vmax]") == pytest.approx([signed, low, high])
+    if not signed:  # grey: the canvas's pixels are the output on the grey scale
+        pixels = np.array(explorer.evaluate("""root => {
+          const c = root.querySelector("canvas.live-kernel-output");
+          return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data)
+            .filter((_, i) => i % 4 === 0); }""")).reshape(expected.shape)
+        levels = np.clip(np.floor((expected - low) / (high - low) * 256), 0, 255)
+        assert np.abs(pixels - levels).max() <= 1  # 1/255 of the range
+
+
+def test_the_kernel_explorer_takes_typed_weights_and_the_readers_image(
+        site: Path, server: str, open_page: Callable, tmp_path: Path) -> None:
+    from PIL import Image
+    from skimage.color import rgb2gray
+
+    page, watch = open_page(server + toc_pages()[1] + ".html")
+    explorer = page.locator(LIVE.format(kind="kernel_explorer")).first
+    explorer.wait_for()
+    explorer.scroll_into_view_if_needed()
+    data = live_data(explorer)
+    image = decoded(data["images"][0][1])
+    for kernel in (np.array([[1.0, -2.0, 0.5], [0.0, 3.0, 0.0], [-1.0, 0.25, 0.0]]),  # sum 1.75
+                   np.array([[0.0, 1.0, 0.0], [1.0, -4.5, 1.0], [0.0, 1.5, 0.0]])):    # sum 0
+        type_kernel(explorer, kernel)
+        assert explorer.get_attribute("data-kernel-name") == "custom"
+        assert_kernel_output(explorer, image, kernel)
+
+    # The arithmetic of one output pixel, shown on hovering over it.
+    left, top, width, height = explorer.locator("canvas.live-kernel-output").evaluate(
+        "c => { const b = c.getBoundingClientRect(); "
+        "return [b.left + c.clientLeft, b.top + c.clientTop, c.clientWidth, c.clientHeight]; }")
+    # The mouse sits on whole CSS pixels; a photo shown smaller than its size puts a few
+    # image pixels under one of them: the one the mouse points at is under its top-left corner.
+    x, y = int(left + width / 4) + 1, int(top + height / 3) + 1
+    row, col = int((y - top) / height * image.shape[0]), int((x - left) / width * image.shape[1])
+    page.mouse.move(x, y)
+    shown = explorer.evaluate("r => r.liveExplorer.arithmetic")
+    assert (shown["row"], shown["col"]) == (row, col)
+    assert shown["sum"] == pytest.approx(read(explorer, "output")[row * image.shape[1] + col])
+    assert f"output[{row}, {col}]" in explorer.locator(".live-kernel-arithmetic").inner_text()
+
+    # The reader's own image: a PNG through the file input, made grey as rgb2gray does.
+    rgb = np.random.default_rng(0).integers(0, 256, size=(30, 40, 3), dtype=np.uint8)
+    png = tmp_path / "mine.png"
+    Image.fromarray(rgb).save(png)
+    updates = explorer.get_attribute("data-updates")
+    explorer.locator("input.live-kernel-file").set_input_files(png)
+    page.wait_for_function("([root, n]) => root.getAttribute('data-updates') !== n",
+                           arg=[explorer.element_handle(), updates])
+    assert explorer.locator("select[data-control=image]").input_value() == "your image: mine.png"
+    assert explorer.evaluate("r => [r.liveExplorer.height, r.liveExplorer.width]") == [30, 40]
+    np.testing.assert_allclose(read(explorer, "image.data").reshape(30, 40), rgb2gray(rgb),
+                               atol=1e-12)
+    assert_kernel_output(explorer, rgb2gray(rgb), kernel)
+    assert watch.problems() == {}, watch.problems()
+
+
+@pytest.fixture(scope="module")
+def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A page of small live explorers, one of each kind, written as a notebook's outputs."""
+    from course_utils import explorers, kernels
+
+    rng = np.random.default_rng(1)
+    parts = [
+        explorers.kernel_explorer({"noise": rng.integers(0, 256, (9, 11)) / 255},
+                                  preset="sharpen"),
+        explorers.convolution_stepper(np.arange(49.0).reshape(7, 7) % 5, kernels.SOBEL_X,
+                                      stride=2),
+        explorers.padding_stride_explorer(n=6, k=3, padding="valid", stride=1),
+        explorers.gabor_explorer({"noise": rng.random((20, 24)), "bar": np.eye(16)}),
+    ]
+    body = "\n".join(part._repr_mimebundle_()["text/html"] for part in parts)
+    path = tmp_path_factory.mktemp("live") / "live.html"
+    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>live</title>"
+                    f"</head><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
+def test_the_gabor_explorer_computes_gabor_kernel_and_its_response(live_page: Path,
+                                                                 open_page: Callable) -> None:
+    from course_utils import gabor
+
+    page, watch = open_page(live_page.as_uri())
+    explorer = page.locator(LIVE.format(kind="gabor_explorer"))
+    data = live_data(explorer)
+    images = {name: decoded(spec) for name, spec in data["images"]}
+    for frequency, theta, sigma in ((0.2, 0.0, 3.0), (0.37, 73.0, 1.7), (0.05, 165.0, 8.0)):
+        for name, value in (("frequency", frequency), ("theta", theta), ("sigma", sigma)):
+            explorer.locator(f"input[data-control={name}]").fill(str(value))
+        kernel = gabor.gabor_kernel(frequency, np.radians(theta), sigma)
+        shape = kernel.shape
+        np.testing.assert_allclose(read(explorer, "kernel.real").reshape(shape), kernel.real,
+                                   atol=1e-6, rtol=0)
+        np.testing.assert_allclose(read(explorer, "kernel.imag").reshape(shape), kernel.imag,
+                                   atol=1e-6, rtol=0)
+        for name, image in images.items():
+            magnitude = read(explorer, f"magnitudes[{json.dumps(name)}]").reshape(image.shape)
+            np.testing.assert_allclose(magnitude, gabor.gabor_magnitude(image, kernel),
+                                       atol=1e-9, rtol=0)
+        assert f"{shape[0]}x{shape[1]}" in explorer.inner_text()
+    assert watch.problems() == {}, watch.problems()
+
+
+def test_the_stepper_and_the_padding_explorer_compute_what_python_does(
+        live_page: Path, open_page: Callable) -> None:
+    from course_utils import kernels
+    from course_utils.explorers import convolution_step, window_coverage
+
+    page, watch = open_page(live_page.as_uri())
+    stepper = page.locator(LIVE.format(kind="convolution_stepper"))
+    data = live_data(stepper)
+    image, kernel = decoded(data["image"]), decoded(data["kernel"])
+    steps = kernels.convolve2d(image, kernel, "valid", 2).size
+    for position in (0, 1, steps // 2, steps - 1):
+        stepper.locator("input[data-control=position]").fill(str(position))
+        step = convolution_step(image, kernel, position, 2)
+        shown = stepper.evaluate("r => r.liveExplorer.step")
+        assert (shown["row"], shown["col"], shown["top"], shown["left"]) == (
+            step.row, step.col, step.top, step.left)
+        assert shown["total"] == pytest.approx(step.total)
+        assert f"step {position + 1} of {steps}" in stepper.inner_text()
+
+    explorer = page.locator(LIVE.format(kind="padding_stride_explorer"))
+    for n, k, padding, stride in ((6, 3, "valid", 1), (9, 4, "same", 3), (5, 2, "same", 2),
+                                  (3, 5, "valid", 1), (1, 9, "same", 4)):
+        explorer.locator("input[data-control='input size']").fill(str(n))
+        explorer.locator("input[data-control='kernel size']").fill(str(k))
+        explorer.locator("select[data-control=padding]").select_option(padding)
+        explorer.locator("input[data-control=stride]").fill(str(stride))
+        try:
+            out = kernels.output_size(n, k, padding, stride)
+        except ValueError as err:
+            assert explorer.evaluate("r => r.liveExplorer.problem") == str(err)
+            assert f"No output: {err}" in explorer.inner_text()
+            continue
+        assert explorer.evaluate("r => r.liveExplorer.out") == out
+        assert f"output: {out}x{out}" in explorer.inner_text()
+        np.testing.assert_array_equal(read(explorer, "coverage").reshape(n, n),
+                                      window_coverage(n, k, padding, stride))
+    assert watch.problems() == {}, watch.problems()
+
+
+def test_every_slider_of_every_live_explorer_changes_its_view(
+        site: Path, live_page: Path, open_page: Callable) -> None:
+    pages = [live_page.as_uri()] + [
+        (site / f"{name}.html").as_uri() for name in toc_pages()
+        if "live-explorer" in (site / f"{name}.html").read_text(errors="replace")]
+    moved: dict[str, int] = {}
+    for url in pages:
+        page, watch = open_page(url)  # from disk: file:// must work
+        explorers = page.locator(".live-explorer")
+        for i in range(explorers.count()):
+            explorer = explorers.nth(i)
+            assert explorer.get_attribute("data-ready") == "true", f"{url}: did not start"
+            kind = explorer.get_attribute("data-kind")
+            moved[kind] = moved.get(kind, 0) + assert_every_slider_changes_the_view(page,
+                                                                                  explorer)
+        assert watch.problems() == {}, f"{url}: {watch.problems()}"
+    # (the model explorers of chapters 4 and 9 have no slider: test_site_models_browser)
+    assert set(moved) - {"digit_explorer", "photo_explorer"} == {
+        "kernel_explorer", "convolution_stepper", "padding_stride_explorer", "gabor_explorer"}
+    for kind, sliders in (("convolution_stepper", 1), ("padding_stride_explorer", 3),
+                          ("gabor_explorer", 3)):
+        assert moved[kind] >= sliders, f"{kind}: {moved[kind]} sliders moved"
+
