@@ -6,7 +6,8 @@ an error output (a cell that raised, a claim of the prose that broke: see
 claims, and committed outputs come from the ``full`` one), on a chapter whose glued ``profile``
 is not ``full``, on an nbval marker comment that its cell's tag does not repeat (nbval reads
 the tag; readers should see neither plumbing nor a comment that says one thing while the tag
-says another), and on an Exercises section with fewer executed, collapsed solutions than
+says another), on a glued NumPy scalar (myst-nb cannot format ``np.float64(0.7)`` with
+``:.3f``), and on an Exercises section with fewer executed, collapsed solutions than
 exercises.
 """
 
@@ -64,6 +65,10 @@ def problems(notebook: Path) -> list[str]:
     found = []
     for number, cell in _code_cells(notebook):
         for output in cell.get("outputs", []):
+            glued = output.get("data", {}).get("application/papermill.record/text/plain", "")
+            if glued.startswith(("np.", "numpy.")):
+                found.append(f"cell {number}: a NumPy scalar was glued ({glued}); its text "
+                             f"cannot be formatted in the prose: glue float() or int() of it")
             if output.output_type == "error":
                 found.append(f"cell {number}: error output {output.ename}: {output.evalue}")
             if output.output_type == "stream" and claims.SKIPPED in output.get("text", ""):
@@ -95,11 +100,14 @@ def test_problems_are_found(tmp_path):
     skipped = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nclaims.check(...)")
     skipped.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                               text=f"{claims.SKIPPED} the curves climb\n")]
-    notebook.cells = [raised, skipped]
+    scalar = nbformat.v4.new_code_cell('glue("acc", np.float64(0.7), display=False)')
+    scalar.outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "np.float64(0.7)"})]
+    notebook.cells = [raised, skipped, scalar]
     path = tmp_path / "chapter.ipynb"
     nbformat.write(notebook, path)
     found = problems(path)
-    assert [line.split(":")[0] for line in found] == ["cell 0", "cell 1", "cell 1",
+    assert [line.split(":")[0] for line in found] == ["cell 0", "cell 1", "cell 1", "cell 2",
                                                       "glued profile is None, not 'full'"]
 
 
