@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_support import (
+
+from browser.site_support import (
     BUILD_INPUTS,
     CHROMIUM_ARGS,
     MATH_JS,

@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from site_support import ROOT, SCREENSHOTS, read, serve, toc_pages
+
+from browser.site_support import ROOT, SCREENSHOTS, read, serve, toc_pages
 
 ORT = ROOT / "_vendor" / "onnxruntime"
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]

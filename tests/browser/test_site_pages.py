@@ -24,7 +24,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from site_support import LOCAL_SCHEMES, ROOT, SCREENSHOTS, assert_clean, is_local, toc_pages
+
+from browser.site_support import LOCAL_SCHEMES, ROOT, SCREENSHOTS, assert_clean, is_local, toc_pages
 
 
 @pytest.mark.parametrize("page_name", toc_pages())
