@@ -84,7 +84,7 @@ results-page: results vendor
 lint: setup
 	$(BIN)/ruff check .
 
-# The browser tests (tests/browser/) reuse _build/html when it is newer than every
+# The browser tests (tests/web/) reuse _build/html when it is newer than every
 # source, else they run `make book` themselves. tests/conftest.py records each notebook's nbval time.
 test: seed lint
 	COURSE_PROFILE=$${COURSE_PROFILE:-fast} COURSE_CI_TIMINGS=$(CI_TIMINGS) \
@@ -96,7 +96,7 @@ test: seed lint
 # `make test-unit PYTHON=python3.13 VENV=.venv-3.13`.
 test-unit: seed
 	$(BIN)/python -m pytest tests course_utils --doctest-modules -p no:cacheprovider \
-		--ignore=tests/browser \
+		--ignore=tests/web \
 		--ignore=tests/test_launch_buttons.py --ignore=tests/test_requirements.py
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says

@@ -33,6 +33,7 @@ def live_outputs(path: Path) -> list[str]:
 def test_inlined_scripts_are_the_repositorys(path: Path) -> None:
     for html in live_outputs(path):
         kind = re.search(r'data-kind="(\w+)"', html).group(1)
+        names = [live.COMMON_SCRIPT, *live.EXTRA_SCRIPTS.get(kind, ()), kind]
         scripts = SCRIPT.findall(html)
-        assert scripts[:2] == [live.script(live.COMMON_SCRIPT), live.script(kind)], (
+        assert scripts[:len(names)] == [live.script(name) for name in names], (
             f"{path.name}: the {kind} script changed since the notebook ran; execute it again")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser.site_support import (
+from web.site_support import (
     BUILD_INPUTS,
     CHROMIUM_ARGS,
     MATH_JS,

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser.site_support import LOCAL_SCHEMES, ROOT, SCREENSHOTS, assert_clean, is_local, toc_pages
+from web.site_support import LOCAL_SCHEMES, ROOT, SCREENSHOTS, assert_clean, is_local, toc_pages
 
 
 @pytest.mark.parametrize("page_name", toc_pages())

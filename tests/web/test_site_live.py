@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from browser.site_support import decoded, live_data, read, toc_pages
+from web.site_support import decoded, live_data, read, toc_pages
 
 LIVE = ".live-explorer[data-kind={kind}][data-ready=true]"
 # Everything an explorer shows: its canvases' pixels and its text (a change in either is a

@@ -30,13 +30,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from browser.site_support import ROOT, SCREENSHOTS, read, serve, toc_pages
+from web.site_support import ROOT, SCREENSHOTS, read, serve, toc_pages
 
 ORT = ROOT / "_vendor" / "onnxruntime"
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]
 MODEL = ".live-explorer[data-kind={kind}]"
-#: Milliseconds to wait for ONNX Runtime and a model to load and run.
-RUN_MS = 60_000
+#: Milliseconds to wait for ONNX Runtime and a model to load and run (CI's 2 cores are shared
+#: with a second Python's unit tests while these run).
+RUN_MS = 180_000
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +79,16 @@ def open_explorer(page: Any, kind: str) -> Any:
 
 
 def wait_for_update(page: Any, explorer: Any, before: str | None) -> None:
-    """Wait until the explorer has redrawn after ``before`` (its data-updates counter)."""
-    page.wait_for_function("([root, n]) => root.getAttribute('data-updates') !== n",
-                           arg=[explorer.element_handle(), before], timeout=RUN_MS)
+    """Wait until the explorer has redrawn after ``before`` (its data-updates counter); if it
+    does not, fail with what the explorer shows (its notes say what went wrong)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("([root, n]) => root.getAttribute('data-updates') !== n",
+                               arg=[explorer.element_handle(), before], timeout=RUN_MS)
+    except PlaywrightTimeout:
+        pytest.fail(f"no redraw within {RUN_MS / 1000:.0f} s; the explorer shows: "
+                    f"{explorer.inner_text()!r}", pytrace=False)
 
 
 def assert_digit_view_is_keras(explorer: Any, model: Any) -> np.ndarray:
