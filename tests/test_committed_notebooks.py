@@ -29,11 +29,6 @@ MARKERS = {"# NBVAL_IGNORE_OUTPUT": "nbval-ignore-output", "# NBVAL_SKIP": "nbva
            "nbval-raises-exception"}
 
 
-def _code_cells(notebook: Path) -> list[tuple[int, nbformat.NotebookNode]]:
-    cells = nbformat.read(notebook, as_version=4).cells
-    return [(number, cell) for number, cell in enumerate(cells) if cell.cell_type == "code"]
-
-
 def exercise_count(cells: list[nbformat.NotebookNode]) -> int:
     """The numbered items of the ``## Exercises`` section, leaving out admonitions (hints)."""
     text, inside = [], False
@@ -63,7 +58,10 @@ def solution_count(cells: list[nbformat.NotebookNode]) -> int:
 def problems(notebook: Path) -> list[str]:
     """One line per way the committed notebook is not a clean, full, claim-checked run."""
     found = []
-    for number, cell in _code_cells(notebook):
+    cells = nbformat.read(notebook, as_version=4).cells
+    for number, cell in enumerate(cells):
+        if cell.cell_type != "code":
+            continue
         for output in cell.get("outputs", []):
             glued = output.get("data", {}).get("application/papermill.record/text/plain", "")
             if glued.startswith(("np.", "numpy.")):
@@ -77,7 +75,6 @@ def problems(notebook: Path) -> list[str]:
         for comment, tag in MARKERS.items():
             if comment in cell.source and tag not in tags:
                 found.append(f"cell {number}: {comment} without the tag {tag!r}")
-    cells = nbformat.read(notebook, as_version=4).cells
     exercises, solutions = exercise_count(cells), solution_count(cells)
     if solutions < exercises:
         found.append(f"{exercises} exercises but {solutions} executed, collapsed solutions")
