@@ -73,6 +73,8 @@ CATS_VS_DOGS_ORIGIN = (
     "cats_and_dogs_filtered.zip",
     "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
 )
+#: The splits of :func:`split_cats_vs_dogs`'s layout, each with ``cats/`` and ``dogs/``.
+SPLITS = ("train", "validation", "test")
 #: The ImageNet class index of ``decode_predictions``: (file name, real origin URL), kept in
 #: the cache's ``models/``, and its MD5 hash (as ``decode_predictions`` checks it).
 IMAGENET_CLASS_INDEX_ORIGIN = (
@@ -314,6 +316,31 @@ def cats_vs_dogs_dir() -> Path:
     )
 
 
+def split_sizes(base_dir: str | Path | None = None) -> dict[str, int]:
+    """Count the photos of each split of a :func:`split_cats_vs_dogs` layout.
+
+    Args:
+        base_dir: the layout; by default :func:`cats_vs_dogs_dir`'s.
+
+    Returns:
+        ``{"train": ..., "validation": ..., "test": ...}``, the ``.jpg`` files of both labels.
+
+    Raises:
+        TypeError: for a ``base_dir`` that is not a path.
+        ValueError: for a ``base_dir`` that lacks a split's cats or dogs folder.
+        DataUnavailableError: offline, by default, when the archive is not in the Keras cache.
+    """
+    if base_dir is not None and not isinstance(base_dir, (str, os.PathLike)):
+        raise TypeError(f"base_dir must be a folder's path or None, got {base_dir!r}")
+    root = cats_vs_dogs_dir() if base_dir is None else Path(base_dir)
+    missing = [f"{split}/{label}" for split in SPLITS for label in ("cats", "dogs")
+               if not (root / split / label).is_dir()]
+    if missing:
+        raise ValueError(f"base_dir {root} is not a cats-vs-dogs layout: it has no {missing} "
+                         "(data.split_cats_vs_dogs builds one)")
+    return {split: len(list((root / split).glob("*/*.jpg"))) for split in SPLITS}
+
+
 def cats_vs_dogs_datasets(
     image_size: int, batch_size: int = 32, limit: int | None = None, seed: int = 0
 ) -> dict[str, Any]:
@@ -347,7 +374,7 @@ def cats_vs_dogs_datasets(
 
     root = cats_vs_dogs_dir()
     splits = {}
-    for split in ("train", "validation", "test"):
+    for split in SPLITS:
         dataset = image_dataset_from_directory(
             root / split, image_size=(image_size, image_size), batch_size=None,
             label_mode="binary", shuffle=True, seed=seed, verbose=False)

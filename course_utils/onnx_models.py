@@ -14,6 +14,8 @@ Two models are built for export:
   layer (EfficientNet-Lite0), with a second output, every class's activation map: the last
   feature maps times the dense kernel (:func:`course_utils.gradcam.class_activation_map` before
   its ReLU and scaling), so that the browser computes the CAM of any class with no extra data.
+  Averaging and the kernel are both linear, so the probabilities are read from the averaged
+  class maps: the kernel is stored once (5 MB of EfficientNet-Lite0's download), not twice.
 """
 
 from __future__ import annotations
@@ -85,28 +87,45 @@ def cam_model(model: keras.Model, maps_layer: str = "top_activation",
     """Return a model with two outputs: ``model``'s probabilities and every class's map.
 
     ``model`` ends with global average pooling of ``maps_layer``'s ``(h, w, k)`` maps and a
-    ``Dense`` layer ``dense_layer`` (kernel ``(k, classes)``). The second output, named
-    :data:`CLASS_MAPS`, is ``(h, w, classes)``: ``sum_k maps[..., k] * kernel[k, c]`` for each
-    class ``c``, computed by a 1x1 convolution holding the dense kernel.
+    ``Dense`` layer ``dense_layer`` (kernel ``(k, classes)``), with only layers that are the
+    identity at inference (dropout) between. The second output, named :data:`CLASS_MAPS`, is
+    ``(h, w, classes)``: ``sum_k maps[..., k] * kernel[k, c]`` for each class ``c``, computed by
+    a 1x1 convolution holding the dense kernel. The first is the dense layer's activation of
+    the class maps' averages plus its bias: ``model``'s output, from the same kernel.
 
     Raises:
-        ValueError: for a layer that ``model`` does not have or a dense layer that is not
-            ``Dense``, or maps that are not 4-D with the kernel's number of channels.
+        ValueError: for a layer that ``model`` does not have, a dense layer that is not
+            ``Dense`` or not ``model``'s last layer, maps that are not 4-D with the kernel's
+            number of channels, or other layers than global average pooling between the two.
     """
     import keras
+    from keras import layers
 
     maps = checks.layer_output(model, maps_layer)
     dense = model.get_layer(dense_layer)
-    if not isinstance(dense, keras.layers.Dense):
+    if not isinstance(dense, layers.Dense):
         raise ValueError(f"dense_layer {dense_layer!r} is a {type(dense).__name__}, not Dense")
     kernel = np.asarray(dense.kernel)
     if len(maps.shape) != 4 or maps.shape[-1] != kernel.shape[0]:
         raise ValueError(f"maps_layer {maps_layer!r} gives {tuple(maps.shape)}, not 4-D maps "
                          f"with the {kernel.shape[0]} channels the dense kernel reads")
-    to_classes = keras.layers.Conv2D(kernel.shape[1], 1, use_bias=False, name=CLASS_MAPS)
+    names = [layer.name for layer in model.layers]
+    between = [type(layer) for layer in model.layers[names.index(maps_layer) + 1:]]
+    if (names[-1] != dense_layer
+            or between[:-1].count(layers.GlobalAveragePooling2D) != 1
+            or not all(kind is layers.GlobalAveragePooling2D
+                       or issubclass(kind, _identity_at_inference()) for kind in between[:-1])):
+        raise ValueError(f"model must end with global average pooling of {maps_layer!r} then "
+                         f"the Dense layer {dense_layer!r}; after {maps_layer!r} it has "
+                         f"{[kind.__name__ for kind in between]}")
+    to_classes = layers.Conv2D(kernel.shape[1], 1, use_bias=False, name=CLASS_MAPS)
     class_maps = to_classes(maps)
     to_classes.set_weights([kernel[np.newaxis, np.newaxis]])
-    return keras.Model(model.inputs, [model.outputs[0], class_maps], name=f"{model.name}_cam")
+    scores = layers.GlobalAveragePooling2D(name="class_scores")(class_maps)
+    if dense.use_bias:
+        scores = keras.ops.add(scores, np.asarray(dense.bias))
+    probabilities = layers.Activation(dense.activation, name="probabilities")(scores)
+    return keras.Model(model.inputs, [probabilities, class_maps], name=f"{model.name}_cam")
 
 
 def onnx_bytes(model: keras.Model) -> bytes:

@@ -375,6 +375,7 @@ def test_plot_confusion_counts_are_unchanged_for_good_labels():
      r"seed must be an integer >= 0, got -1"),
     (lambda: data.split_cats_vs_dogs("/nonexistent", "/tmp/x", n_test=0),
      r"n_test must be a positive integer, got 0"),
+    (lambda: data.split_sizes("/nonexistent"), r"base_dir /nonexistent is not a cats-vs-dogs"),
     (lambda: data.cats_vs_dogs_datasets(0), r"image_size must be a positive integer, got 0"),
     (lambda: data.cats_vs_dogs_datasets(64, batch_size=2.5),
      r"batch_size must be a positive integer, got 2\.5"),
@@ -393,9 +394,11 @@ def test_data_and_pretrained_reject_bad_input(call, message):
     fails(call, message)
 
 
-def test_include_top_must_be_a_boolean():
+def test_include_top_and_base_dir_must_have_their_types():
     with pytest.raises(TypeError, match="include_top must be True or False, not 'no'"):
         pretrained.efficientnet_lite0(include_top="no", weights=None)
+    fails(lambda: data.split_sizes(3), r"base_dir must be a folder's path or None, got 3",
+          TypeError)
 
 
 # --- the checks themselves -----------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -206,6 +207,16 @@ def test_split_cats_vs_dogs_reuses_a_complete_layout_and_repairs_a_partial_one(t
     assert names(dest / "test" / "dogs") == ["dog.2003.jpg", "dog.2004.jpg"]
 
 
+def test_split_sizes_counts_both_labels_of_each_split(tmp_path):
+    dest = data.split_cats_vs_dogs(make_cats_and_dogs(tmp_path / "original", n_train=3,
+                                                      n_val=7), tmp_path / "small", n_test=2)
+    (dest / "test" / "dogs" / "notes.txt").write_text("not a photo")
+    assert data.split_sizes(dest) == {"train": 6, "validation": 10, "test": 4}
+    shutil.rmtree(dest / "validation" / "dogs")
+    with pytest.raises(ValueError, match=r"base_dir .* has no \['validation/dogs'\]"):
+        data.split_sizes(dest)
+
+
 def test_split_cats_vs_dogs_needs_more_validation_images_than_test_images(tmp_path):
     original = make_cats_and_dogs(tmp_path / "original", n_val=2)
     with pytest.raises(ValueError, match="has only 2 images"):
@@ -229,7 +240,8 @@ def test_cats_vs_dogs_dir_has_the_course_split():
     # `make test` seeds the cache first; online the same call downloads the archive.
     root = data.cats_vs_dogs_dir()
     counts = {split: {label: len(names(root / split / label)) for label in ("cats", "dogs")}
-              for split in ("train", "validation", "test")}
+              for split in data.SPLITS}
     assert counts == {"train": {"cats": 1000, "dogs": 1000},
                       "validation": {"cats": 250, "dogs": 250},
                       "test": {"cats": 250, "dogs": 250}}
+    assert data.split_sizes() == {"train": 2000, "validation": 500, "test": 500}

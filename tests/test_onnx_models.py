@@ -177,3 +177,23 @@ def test_cam_model_refuses_a_head_it_cannot_read():
         onnx_models.cam_model(model, "conv_a", "predictions")
     shapes = [tuple(o.shape) for o in onnx_models.cam_model(model, "conv_b").outputs]
     assert shapes == [(None, 3), (None, 5, 5, 3)]
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_cam_model_reads_the_probabilities_from_the_averaged_class_maps(binary):
+    import keras
+    from tiny_models import tiny_convnet
+
+    model = tiny_convnet(binary=binary)
+    model.get_layer("predictions").bias.assign(np.linspace(-1, 1, 1 if binary else 3))
+    batch = np.random.default_rng(1).uniform(0, 255, (4, 16, 16, 3)).astype("float32")
+    probabilities, class_maps = onnx_models.cam_model(model, "conv_b").predict(batch, verbose=0)
+    np.testing.assert_allclose(probabilities, model.predict(batch, verbose=0), atol=1e-6)
+    maps = keras.Model(model.inputs, model.get_layer("conv_b").output).predict(batch, verbose=0)
+    np.testing.assert_allclose(class_maps, maps @ model.get_layer("predictions").get_weights()[0],
+                               atol=1e-5)
+    # A 1x1 map flattened has the kernel's channels, but Flatten is not the average CAM reads.
+    flat = keras.Sequential([keras.Input((1, 1, 2)), keras.layers.Conv2D(2, 1, name="conv"),
+                             keras.layers.Flatten(), keras.layers.Dense(2, name="predictions")])
+    with pytest.raises(ValueError, match=r"after 'conv' it has \['Flatten', 'Dense'\]"):
+        onnx_models.cam_model(flat, "conv", "predictions")
