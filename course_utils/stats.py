@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils import checks
+
 
 @dataclass(frozen=True)
 class McNemarResult:
@@ -128,8 +130,7 @@ def verdict(result: McNemarResult, alpha: float = 0.05) -> str:
     """
     if not isinstance(result, McNemarResult):
         raise TypeError(f"result must be a McNemarResult, got {type(result).__name__}")
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
-        raise ValueError(f"alpha must be a number strictly between 0 and 1, got {alpha!r}")
+    checks.number("alpha", alpha, 0, 1, low_open=True, high_open=True)
     if result.discordant == 0:
         return "the two never disagree on a test image"
     if result.p_value < alpha:

@@ -11,24 +11,17 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from live_support import embedded_data
 
 from course_utils import explorers, interpret, onnx_models
 from course_utils.explorers import digits as digit_module
 from course_utils.site import live, models
 
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]
-
-
-def embedded_data(html: str) -> dict:
-    """The JSON data a live explorer's HTML embeds."""
-    found = re.search(r'<script type="application/json" class="live-explorer-data">(.*?)'
-                      r"</script>", html, re.S)
-    return json.loads(found.group(1))
 
 
 def test_the_digit_convnet_exports_to_onnx_that_computes_what_keras_does(digit_convnet):
@@ -51,7 +44,7 @@ def test_the_digit_explorer_embeds_the_model_within_its_budget(digit_convnet):
     model, digits, labels = digit_convnet
     shown = explorers.digit_explorer(model, digits[:3], labels[:3])
     html = shown._repr_mimebundle_()["text/html"]
-    data = embedded_data(html)
+    data = embedded_data(shown)
     assert data["layers"] == LAYERS
     assert len(data["model"]) <= digit_module.MAX_MODEL_BYTES
     assert len(html) < 520_000
@@ -148,8 +141,9 @@ def test_the_photo_model_gives_keras_probabilities_and_the_notebooks_cam(
 
 
 def test_the_photo_explorer_points_at_the_exported_model():
-    html = explorers.photo_explorer()._repr_mimebundle_()["text/html"]
-    data = embedded_data(html)
+    shown = explorers.photo_explorer()
+    html = shown._repr_mimebundle_()["text/html"]
+    data = embedded_data(shown)
     assert (data["model"], data["classes"]) == (models.PHOTO_MODEL, models.PHOTO_CLASSES)
     # the shared loader comes between the common script and the explorer's, defined once
     order = [html.index(live.script(name)) for name in ("live_common", "live_models",

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from live_support import embedded_data
 
 from course_utils import kernels
 from course_utils.explorers import (
@@ -25,14 +26,6 @@ def make_images():
     rng = np.random.default_rng(0)
     return {"noise": rng.integers(0, 256, size=(12, 10)) / 255,
             "steps": np.tile(np.arange(9.0), (7, 1))}
-
-
-def site_data(explorer):
-    """The JSON data the explorer embeds for the page's script."""
-    html = explorer._repr_mimebundle_()["text/html"]
-    found = re.search(r'<script type="application/json" class="live-explorer-data">(.*?)</script>',
-                      html, re.S)
-    return json.loads(found.group(1))
 
 
 def grid_values(explorer):
@@ -87,7 +80,7 @@ def test_images_are_kept_with_256_grey_levels_as_the_site_embeds_them():
     explorer = kernel_explorer({"ramp": image}, preset="identity")
     shown = panels(explorer)[0].images[0].get_array()
     np.testing.assert_array_equal(shown, np.round(image * 255) / 255)
-    spec = site_data(explorer)["images"][0][1]
+    spec = embedded_data(explorer)["images"][0][1]
     assert spec["shape"] == [5, 6] and (spec["lo"], spec["hi"]) == (0.0, 1.0)
     q = np.frombuffer(base64.b64decode(spec["q"]), np.uint8).reshape(5, 6)
     np.testing.assert_array_equal(spec["lo"] + q * (spec["hi"] - spec["lo"]) / 255, shown)
@@ -95,7 +88,7 @@ def test_images_are_kept_with_256_grey_levels_as_the_site_embeds_them():
 
 def test_the_site_gets_the_presets_the_first_view_and_the_colour_rule():
     explorer = kernel_explorer(make_images(), preset="Sobel x")
-    data = site_data(explorer)
+    data = embedded_data(explorer)
     assert [name for name, _ in data["images"]] == ["noise", "steps"]
     assert [name for name, _ in data["presets"]] == list(kernels.CLASSIC_KERNELS)
     sobel = dict(data["presets"])["Sobel x"]
@@ -301,7 +294,7 @@ def test_stepper_refuses_an_image_too_large_to_write_out():
 
 def test_stepper_site_data_holds_the_image_kernel_and_first_position_exactly():
     image = digit() / 7
-    data = site_data(convolution_stepper(image, kernels.SOBEL_X, stride=2, position=3))
+    data = embedded_data(convolution_stepper(image, kernels.SOBEL_X, stride=2, position=3))
     assert data["image"] == {"shape": [8, 8], "values": image.ravel().tolist()}
     assert data["kernel"]["values"] == kernels.SOBEL_X.ravel().tolist()
     assert (data["stride"], data["position"]) == (2, 3)
