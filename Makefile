@@ -9,19 +9,21 @@ KERAS_CACHE_SRC ?= ../shared/keras-cache
 NOTEBOOKS ?= $(sort $(wildcard chapters/*.ipynb))
 # MathJax for the site's math, fetched from the npm registry at build time (never a CDN at view
 # time, never committed): _config.yml serves _vendor/ as static files.
+# Each vendored package is stamped with its version: a copy already present is reused (offline
+# too), and only a new version fetches again, never an edit of this file.
 MATHJAX_VERSION := 3.2.2
-MATHJAX := _vendor/mathjax/tex-mml-chtml.js
+MATHJAX := _vendor/mathjax/.version-$(MATHJAX_VERSION)
 # ONNX Runtime Web for the model explorers (course_utils/site/js/live_models.js), also from npm
 # at build time, loaded by a page only when a reader opens a model explorer: the WASM build's
 # script, its SIMD binary and the module that loads it (the package has no licence file: its
 # package.json says MIT, and ort.wasm.min.js carries the notice).
 ORT_VERSION := 1.30.0
-ORT := _vendor/onnxruntime/ort.wasm.min.js
+ORT := _vendor/onnxruntime/.version-$(ORT_VERSION)
 ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.mjs
 # The CI timings the results page reports (see course_utils/site/report.py and .ci/run).
 CI_TIMINGS := _build/ci/notebook_seconds.json
 
-.PHONY: setup seed vendor results book results-page test test-unit lint notebooks
+.PHONY: setup seed vendor results book results-page test test-other-cpu test-unit lint notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
@@ -42,7 +44,7 @@ seed: setup
 
 # MathJax's combined TeX component, the pieces it loads on demand (TeX extensions, fonts,
 # menu, accessibility) and its licence; npm checks the tarball's integrity.
-$(MATHJAX): Makefile
+$(MATHJAX):
 	@command -v npm >/dev/null || { echo "make vendor needs npm (Debian: apt-get install npm)"; exit 1; }
 	rm -rf _vendor/mathjax _vendor/tmp && mkdir -p _vendor/mathjax _vendor/tmp
 	cd _vendor/tmp && npm pack --silent --loglevel=error mathjax@$(MATHJAX_VERSION) >/dev/null
@@ -53,7 +55,7 @@ $(MATHJAX): Makefile
 	rm -rf _vendor/tmp
 	touch $@
 
-$(ORT): Makefile
+$(ORT):
 	@command -v npm >/dev/null || { echo "make vendor needs npm (Debian: apt-get install npm)"; exit 1; }
 	rm -rf _vendor/onnxruntime _vendor/tmp-ort && mkdir -p _vendor/onnxruntime _vendor/tmp-ort
 	cd _vendor/tmp-ort && npm pack --silent --loglevel=error onnxruntime-web@$(ORT_VERSION) >/dev/null
@@ -68,6 +70,7 @@ vendor: $(MATHJAX) $(ORT)
 
 # The results page is read from the committed notebooks' glued values and timing metadata,
 # and from the CI timings that `make test` and .ci/run record under _build/ci/ when present.
+# It is generated, never committed (git-ignored), so `make book` leaves the working tree clean.
 results: setup
 	$(BIN)/python -m course_utils.site.report --output results.md
 
@@ -98,6 +101,17 @@ test-unit: seed
 	$(BIN)/python -m pytest tests course_utils --doctest-modules -p no:cacheprovider \
 		--ignore=tests/web \
 		--ignore=tests/test_launch_buttons.py --ignore=tests/test_requirements.py
+
+# The chapters that only run trained or pretrained models, executed again with TensorFlow's
+# oneDNN kernels off: other kernels give other last digits, as another CPU does, and nbval must
+# still pass (numbers are compared at the book's precision: tests/nbval_numbers.py). Run after
+# `make test`, whose fast chapter 6 saved the model chapter 9 loads. CI runs it.
+OTHER_CPU_NOTEBOOKS := chapters/07_real_world_architectures.ipynb \
+	chapters/09_visualizing_convnets.ipynb
+test-other-cpu: seed
+	TF_ENABLE_ONEDNN_OPTS=0 COURSE_PROFILE=$${COURSE_PROFILE:-fast} PYTHONPATH=tests \
+		$(BIN)/python -m pytest $(OTHER_CPU_NOTEBOOKS) -p nbval_numbers \
+		--nbval --nbval-current-env --nbval-cell-timeout=1200 -p no:cacheprovider
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says
 # otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run.

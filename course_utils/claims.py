@@ -17,6 +17,8 @@ output (tag them ``nbval-ignore-output``).
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import config
 
 #: The start of the line a claim skipped in the fast profile prints (tests look for it).
@@ -41,10 +43,19 @@ def check(condition: object, sentence: str, *, needs_full: bool = False) -> None
 
     Raises:
         ClaimFailed: if the claim was checked and does not hold.
-        TypeError: if ``sentence`` is not a non-empty string.
+        TypeError: if ``sentence`` is not a string, ``needs_full`` not ``True`` or ``False``,
+            or ``condition`` an array of several values (whose truth is ambiguous).
+        ValueError: if ``sentence`` is blank.
     """
-    if not isinstance(sentence, str) or not sentence.strip():
+    if not isinstance(sentence, str):
         raise TypeError(f"sentence must be the claim as a non-empty string, got {sentence!r}")
+    if not sentence.strip():
+        raise ValueError(f"sentence must be the claim as a non-empty string, got {sentence!r}")
+    if not isinstance(needs_full, bool):
+        raise TypeError(f"needs_full must be True or False, got {needs_full!r}")
+    if getattr(condition, "size", 1) != 1:
+        raise TypeError(f"condition must be one truth value, got an array of shape "
+                        f"{np.shape(condition)}; use .all() or .any()")
     if needs_full and config.profile() == "fast":
         print(f"{SKIPPED} {sentence}")
         return

@@ -62,7 +62,13 @@ def seed_everything(seed: int = DEFAULT_SEED) -> None:
     Seeding makes weight initialisation, shuffling and augmentation repeatable from one run
     to the next on the same machine. Multithreaded CPU kernels can still differ in the last
     bits, so training logs are not expected to match to the digit.
+
+    Raises:
+        TypeError: if ``seed`` is not an integer; ``ValueError``: outside ``[0, 2**32 - 1]``.
     """
+    from course_utils import checks
+
+    checks.integer("seed", seed, minimum=0, maximum=2**32 - 1)
     import keras  # imported here so that NumPy-only code never pays for TensorFlow
 
     keras.utils.set_random_seed(seed)  # seeds `random`, NumPy and the backend together

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import io
+import math
 import os
 import shutil
+import struct
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +40,7 @@ from course_utils.keras_cache import (
     get_file,
     keras_home,
     quiet_if_download_fails,
+    read_cached,
 )
 
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -106,12 +110,15 @@ def seed_keras_cache(
         The files written (files already present with the same contents are skipped).
 
     Raises:
+        TypeError: for an argument that is not a path (or ``None``).
         ValueError: if ``src`` is not a cache-shaped folder, or ``dest`` is ``src``.
     """
-    target = Path(dest).expanduser() if dest is not None else keras_home()
+    target = checks.path("dest", dest) if dest is not None else keras_home()
+    if fashion_mnist_dir is not None:
+        fashion_mnist_dir = checks.path("fashion_mnist_dir", fashion_mnist_dir)
     copied: list[Path] = []
     if src is not None:
-        source = Path(src).expanduser()
+        source = checks.path("src", src)
         folders = [source / name for name in CACHE_FOLDERS if (source / name).is_dir()]
         if not folders:
             raise ValueError(
@@ -127,9 +134,9 @@ def seed_keras_cache(
                 out = target / file.relative_to(source)
                 if copy_if_changed(file, out):
                     copied.append(out)
-    if fashion_mnist_dir is not None and Path(fashion_mnist_dir).is_dir():
+    if fashion_mnist_dir is not None and fashion_mnist_dir.is_dir():
         for fname in FASHION_MNIST_FILES:
-            file = Path(fashion_mnist_dir) / fname
+            file = fashion_mnist_dir / fname
             out = target / FASHION_MNIST_SUBDIR / fname
             if file.is_file() and copy_if_changed(file, out):
                 copied.append(out)
@@ -142,7 +149,8 @@ def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
     ``((x_train, y_train), (x_test, y_test))`` with 60,000 and 10,000 ``uint8`` 28x28 images.
 
     Raises:
-        DataUnavailableError: offline, with files missing from the cache.
+        DataUnavailableError: offline, with files missing from the cache; or with a cached
+            file that is corrupt (truncated, not gzip, not the IDX file it should be).
     """
     import keras
 
@@ -153,12 +161,33 @@ def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
         folder = keras_home() / FASHION_MNIST_SUBDIR
         missing = [f for f in FASHION_MNIST_FILES if not (folder / f).is_file()]
         if not missing:
+            for fname in FASHION_MNIST_FILES:  # names the corrupt one, if one is
+                read_cached(folder / fname, _read_idx)
             raise
         raise DataUnavailableError(
             f"Fashion-MNIST file {missing[0]} is not in {folder} and could not be downloaded. "
             f"Offline, install Debian's dataset-fashion-mnist and run {SEED_COMMAND}, or copy "
             f"the four files into {folder}."
         ) from err
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """Read one gzipped IDX file of Fashion-MNIST: labels ``(n,)`` or images ``(n, 28, 28)``.
+
+    Raises ``EOFError`` / ``OSError`` for a broken gzip stream, ``ValueError`` for a header or
+    a length that is not the file's.
+    """
+    kind, magic, header = ("images", 2051, 16) if "images" in path.name else ("labels", 2049, 8)
+    with gzip.open(path, "rb") as file:
+        raw = file.read()
+    if len(raw) < header or struct.unpack(">I", raw[:4])[0] != magic:
+        raise ValueError(f"its IDX header is not that of a {kind} file")
+    count = struct.unpack(">I", raw[4:8])[0]
+    shape = (count, 28, 28) if kind == "images" else (count,)
+    if len(raw) - header != math.prod(shape):
+        raise ValueError(f"it holds {len(raw) - header:,} bytes after its header, not the "
+                         f"{math.prod(shape):,} of {count:,} {kind}")
+    return np.frombuffer(raw, np.uint8, offset=header).reshape(shape)
 
 
 @dataclass(frozen=True)
@@ -273,11 +302,13 @@ def split_cats_vs_dogs(original: str | Path, dest: str | Path, n_test: int = 250
         ``dest``.
 
     Raises:
-        ValueError: for an ``n_test`` that is not a positive integer, or a validation folder
-            with no more than ``n_test`` images of a class.
+        TypeError: for an ``original`` or ``dest`` that is not a path, or an ``n_test`` that
+            is not an integer.
+        ValueError: for an ``n_test`` below 1, or a validation folder with no more than
+            ``n_test`` images of a class.
     """
+    original, dest = checks.path("original", original), checks.path("dest", dest)
     checks.integer("n_test", n_test)
-    original, dest = Path(original), Path(dest)
     plan: dict[Path, list[Path]] = {}
     for label in ("cats", "dogs"):
         files = sorted((original / "validation" / label).glob("*.jpg"), key=_image_number)
@@ -330,9 +361,7 @@ def split_sizes(base_dir: str | Path | None = None) -> dict[str, int]:
         ValueError: for a ``base_dir`` that lacks a split's cats or dogs folder.
         DataUnavailableError: offline, by default, when the archive is not in the Keras cache.
     """
-    if base_dir is not None and not isinstance(base_dir, (str, os.PathLike)):
-        raise TypeError(f"base_dir must be a folder's path or None, got {base_dir!r}")
-    root = cats_vs_dogs_dir() if base_dir is None else Path(base_dir)
+    root = cats_vs_dogs_dir() if base_dir is None else checks.path("base_dir", base_dir)
     missing = [f"{split}/{label}" for split in SPLITS for label in ("cats", "dogs")
                if not (root / split / label).is_dir()]
     if missing:
@@ -360,8 +389,10 @@ def cats_vs_dogs_datasets(
         seed: the seed of the file order and of the per-epoch shuffle.
 
     Raises:
-        ValueError: for an ``image_size``, ``batch_size`` or ``limit`` that is not a positive
-            integer, or a ``seed`` that is not an integer >= 0.
+        TypeError: for an ``image_size``, ``batch_size``, ``limit`` or ``seed`` that is not
+            an integer.
+        ValueError: for an ``image_size``, ``batch_size`` or ``limit`` below 1, or a negative
+            ``seed``.
         DataUnavailableError: offline, when the archive is not in the Keras cache.
     """
     checks.integer("image_size", image_size)
@@ -397,10 +428,13 @@ def photo_path(name: str) -> Path:
     ``keras.utils.get_file(fname, origin=...)`` a reader would write online.
 
     Raises:
+        TypeError: for a ``name`` that is not a string.
         ValueError: for an unknown name.
         DataUnavailableError: offline, when the photo is not in the Keras cache.
     """
-    if not isinstance(name, str) or name not in PHOTO_ORIGINS:
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a photo's name (a string), got {name!r}")
+    if name not in PHOTO_ORIGINS:
         raise ValueError(f"unknown photo {name!r}; downloadable photos: {sorted(PHOTO_ORIGINS)}")
     fname, origin = PHOTO_ORIGINS[name]
     return get_file(fname, origin=origin)
@@ -413,11 +447,13 @@ def load_photo(name: str) -> np.ndarray:
     and scikit-image's bundled :data:`SKIMAGE_PHOTOS` (``chelsea``, ``coffee``...).
 
     Raises:
+        TypeError: for a ``name`` that is not a string.
         ValueError: for an unknown name.
-        DataUnavailableError: offline, when a downloadable photo is not cached.
+        DataUnavailableError: offline, when a downloadable photo is not cached, or when the
+            cached photo is corrupt (a truncated download, say).
     """
     if not isinstance(name, str):
-        raise ValueError(f"name must be a photo's name (a string), got {name!r}")
+        raise TypeError(f"name must be a photo's name (a string), got {name!r}")
     if name in SKIMAGE_PHOTOS:
         import skimage.data
 
@@ -428,7 +464,7 @@ def load_photo(name: str) -> np.ndarray:
         )
     import skimage.io
 
-    return np.asarray(skimage.io.imread(photo_path(name)))
+    return np.asarray(read_cached(photo_path(name), skimage.io.imread))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

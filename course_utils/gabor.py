@@ -32,6 +32,9 @@ from course_utils import checks
 ONE_OCTAVE_SIGMA_FACTOR = math.sqrt(math.log(2) / 2) / math.pi * 3.0
 #: The highest frequency a pixel grid can show (Nyquist): one stripe every two pixels.
 MAX_FREQUENCY = 0.5
+#: The largest kernel side :func:`gabor_kernel` builds, in pixels: larger than any image the
+#: book filters (a default-sigma kernel reaches it below about 0.013 cycles per pixel).
+MAX_KERNEL_SIDE = 255
 
 
 def default_sigma(frequency: float) -> float:
@@ -64,14 +67,24 @@ def gabor_kernel(frequency: float, theta: float = 0.0, sigma: float | None = Non
     ((13, 13), dtype('complex128'))
 
     Raises:
+        TypeError: for an argument that is not a number.
         ValueError: if ``frequency`` is not in ``(0, 0.5]`` (cycles per pixel), ``sigma``
-            not a positive number or ``theta`` not a finite angle.
+            not a positive number, ``theta`` not a finite angle, or the kernel would be
+            wider than :data:`MAX_KERNEL_SIDE` pixels (a tiny frequency's default sigma, or a
+            huge sigma).
     """
     _check_frequency(frequency)
     if sigma is None:
         sigma = default_sigma(frequency)
     checks.number("sigma", sigma, 0, low_open=True)
     checks.number("theta (radians)", theta)
+    # scikit-image's half-side: 3 sigma along the wave or across it, at least 1 pixel.
+    half = math.ceil(max(3 * sigma * abs(math.cos(theta)), 3 * sigma * abs(math.sin(theta)), 1))
+    if 2 * half + 1 > MAX_KERNEL_SIDE:
+        raise ValueError(
+            f"sigma={sigma:g} (frequency {frequency:g}) would make a {2 * half + 1}x"
+            f"{2 * half + 1} kernel; the largest is {MAX_KERNEL_SIDE}x{MAX_KERNEL_SIDE}: "
+            "raise the frequency or pass a smaller sigma")
     return _skimage_gabor_kernel(frequency, theta=theta, sigma_x=sigma, sigma_y=sigma)
 
 
@@ -125,15 +138,16 @@ def gabor_bank(
     (8, 'f=0.25, θ=45°, σ=2.2')
 
     Raises:
+        TypeError: for ``frequencies`` or ``sigmas`` that are not lists of numbers.
         ValueError: for no frequencies, a mismatched number of sigmas, or bad parameters.
     """
-    frequencies = list(frequencies)
+    frequencies = _number_list("frequencies", frequencies)
     if not frequencies:
-        raise ValueError("a Gabor bank needs at least one frequency")
+        raise ValueError("frequencies: a Gabor bank needs at least one frequency")
     if sigmas is None:
         sigmas = [None] * len(frequencies)  # type: ignore[list-item]
-    elif len(sigmas) != len(frequencies):
-        raise ValueError(f"got {len(sigmas)} sigmas for {len(frequencies)} frequencies")
+    elif len(_number_list("sigmas", sigmas)) != len(frequencies):
+        raise ValueError(f"sigmas: got {len(sigmas)} sigmas for {len(frequencies)} frequencies")
     angles = orientations(n_orientations)
     return [
         gabor_filter(freq, float(theta), sigma)
@@ -142,15 +156,22 @@ def gabor_bank(
     ]
 
 
+def _number_list(name: str, values: object) -> list:
+    """``values`` as a list, refusing a lone number or string (a list of them is due)."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list of numbers, such as [0.1, 0.25], got {values!r}")
+    return list(values)
+
+
 def _as_batch(images: np.ndarray) -> tuple[np.ndarray, bool]:
     """Return ``images`` as a float ``(n, h, w)`` batch and whether it was a single image.
 
     NaN and infinity are refused: the FFTs would spread one bad pixel over the whole output.
     """
-    images = np.asarray(images)
+    images = checks.numbers("images", images)
     if images.ndim not in (2, 3):
         raise ValueError(
-            "expected one grey image (h, w) or a batch of grey images (n, h, w), "
+            "images: expected one grey image (h, w) or a batch of grey images (n, h, w), "
             f"got an array of shape {images.shape}"
         )
     checks.array("images", images, (2, 3), "(h, w) or (n, h, w)")
@@ -160,10 +181,11 @@ def _as_batch(images: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def _as_kernel(kernel: GaborFilter | np.ndarray) -> np.ndarray:
-    kernel = np.asarray(kernel.kernel if isinstance(kernel, GaborFilter) else kernel)
+    kernel = checks.numbers("kernel", kernel.kernel if isinstance(kernel, GaborFilter)
+                            else kernel, complex_ok=True)
     if kernel.ndim != 2 or kernel.shape[0] % 2 == 0 or kernel.shape[1] % 2 == 0:
         raise ValueError(
-            f"a kernel must be a 2-D array with odd sides (so it has a centre), got shape "
+            f"kernel must be a 2-D array with odd sides (so it has a centre), got shape "
             f"{kernel.shape}"
         )
     return checks.array("kernel", kernel, 2, complex_ok=True)
@@ -224,8 +246,11 @@ def gabor_magnitude(images: np.ndarray, kernel: GaborFilter | np.ndarray) -> np.
 
 
 def _bank_kernels(bank: Sequence[GaborFilter]) -> list[np.ndarray]:
+    if not isinstance(bank, Sequence) or not all(isinstance(f, GaborFilter) for f in bank):
+        raise TypeError(f"bank must be a list of GaborFilter objects (as gabor_bank returns "
+                        f"them), got {type(bank).__name__}")
     if len(bank) == 0:
-        raise ValueError("the bank is empty")
+        raise ValueError("bank: the bank is empty")
     return [_as_kernel(f) for f in bank]
 
 
@@ -273,12 +298,17 @@ def bank_features(
     (3, 196)
 
     Raises:
-        ValueError: for a single image (pass a batch), an empty bank, a ``grid`` that does
-            not divide the image, or a non-positive ``batch_size``.
+        TypeError: for images that are not numbers, or a ``grid`` or ``batch_size`` that is
+            not an integer.
+        ValueError: for a single image (pass a batch), an empty batch or bank, NaN or
+            infinity, a ``grid`` that does not divide the image, or a non-positive
+            ``batch_size``.
     """
-    images = np.asarray(images)
+    images = checks.numbers("images", images)
     if images.ndim != 3:
-        raise ValueError(f"bank_features expects a batch (n, h, w), got shape {images.shape}")
+        raise ValueError(f"images: bank_features expects a batch (n, h, w), got shape "
+                         f"{images.shape}")
+    checks.array("images", images, 3, "a batch (n, h, w)")
     kernels = _bank_kernels(bank)
     checks.integer("batch_size", batch_size)
     average_pool(np.zeros((1, *images.shape[1:])), grid)  # validates grid before any work
@@ -287,4 +317,4 @@ def bank_features(
         chunk, _ = _as_batch(images[start : start + batch_size])
         pooled = [average_pool(np.abs(r), grid) for r in _correlations(chunk, kernels)]
         chunks.append(np.stack(pooled, axis=1).reshape(len(chunk), -1))
-    return np.concatenate(chunks) if chunks else np.zeros((0, len(bank) * grid * grid))
+    return np.concatenate(chunks)

@@ -12,7 +12,7 @@ default, :func:`imagenet_class_names`). The chapters reach all of these as
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,17 +53,15 @@ def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarra
     over the square stretches back over the whole photo.
 
     Raises:
-        ValueError: for a photo that is not a finite grey ``(h, w)`` or RGB ``(h, w, 3)``
-            array, or a ``size`` that is not a positive integer or a pair of them.
+        TypeError: for a photo that is not an array of real numbers, or a ``size`` that is
+            not an integer or a pair of them.
+        ValueError: for a photo that is not a finite, non-empty grey ``(h, w)`` or RGB
+            ``(h, w, 3)`` image (:func:`course_utils.checks.image`), or a ``size`` below 1.
     """
     import tensorflow as tf
 
     shape = _size_pair("size", size)
-    checks.array("photo", photo, (2, 3), "a grey (h, w) or RGB (h, w, 3) photo")
-    if np.ndim(photo) == 3 and np.shape(photo)[-1] != 3:
-        raise ValueError(f"photo must be a grey (h, w) or RGB (h, w, 3) photo, got shape "
-                         f"{np.shape(photo)}")
-    array = np.asarray(photo, dtype="float32")
+    array = checks.image("photo", photo, "grey or RGB").astype("float32")
     if array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=-1)
     return tf.image.resize(array, shape, method="bilinear").numpy()
@@ -74,11 +72,14 @@ def _size_pair(name: str, size: object) -> tuple[int, int]:
     if isinstance(size, int | np.integer) and not isinstance(size, bool):
         side = checks.integer(name, size)
         return side, side
-    if isinstance(size, Sequence) and not isinstance(size, str) and len(size) == 2:
-        return (checks.integer(f"{name}[0] (height)", size[0]),
-                checks.integer(f"{name}[1] (width)", size[1]))
-    raise ValueError(f"{name} must be a positive integer or a (height, width) pair of them, "
-                     f"got {size!r}")
+    if not isinstance(size, Sequence) or isinstance(size, str):
+        raise TypeError(f"{name} must be a positive integer or a (height, width) pair of them, "
+                        f"got {size!r}")
+    if len(size) != 2:
+        raise ValueError(f"{name} must be a positive integer or a (height, width) pair of them, "
+                         f"got {size!r}")
+    return (checks.integer(f"{name}[0] (height)", size[0]),
+            checks.integer(f"{name}[1] (width)", size[1]))
 
 
 def grad_cam_model(model: keras.Model, layer_name: str) -> keras.Model:
@@ -132,6 +133,8 @@ def grad_cam(
         A :class:`GradCam`; the heatmap is all zeros when no position has positive evidence.
 
     Raises:
+        TypeError: for a model that is not a Keras model, an image that is not numbers, a
+            layer name that is not a string or a ``class_index`` that is not an integer.
         ValueError: for an image that is not one finite image of the model's input shape, a
             layer the model does not have or whose output is not 4-D, or a ``class_index``
             that is not one of the model's classes.
@@ -189,6 +192,8 @@ def class_activation_map(
     [[1.0, 0.0], [0.0, 0.0]]
 
     Raises:
+        TypeError: for maps or a kernel that are not arrays of real numbers, or a class index
+            that is not an integer.
         ValueError: for maps that are not a finite ``(h, w, k)`` array, a kernel that is not
             ``(k, classes)``, or a class index that is not one of the classes.
     """
@@ -214,6 +219,8 @@ def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
     (4, 6)
 
     Raises:
+        TypeError: for a heatmap that is not an array of real numbers, or a ``shape`` that is
+            not a pair of integers.
         ValueError: for a heatmap that is not a finite 2-D array, or a ``shape`` that is not a
             pair of positive integers.
     """
@@ -221,8 +228,8 @@ def upscale_heatmap(heatmap: ArrayLike, shape: tuple[int, int]) -> np.ndarray:
 
     checks.array("heatmap", heatmap, 2, "(height, width)")
     if isinstance(shape, int | np.integer):
-        raise ValueError(f"shape must be a (height, width) pair of positive integers, "
-                         f"got {shape!r}")
+        raise TypeError(f"shape must be a (height, width) pair of positive integers, "
+                        f"got {shape!r}")
     shape = _size_pair("shape", shape)
 
     return np.clip(resize(np.asarray(heatmap, dtype=float), shape, order=1, mode="edge",
@@ -245,15 +252,19 @@ def overlay_heatmap(
     [127, 0, 0]
 
     Raises:
-        ValueError: for a photo that is not a finite ``(h, w)`` or ``(h, w, channels)``
-            array, a heatmap that is not a finite 2-D array, an ``alpha`` outside ``[0, 1]``
-            or an unknown colour map.
+        TypeError: for a photo or heatmap that is not an array of real numbers, an ``alpha``
+            that is not a number or a ``cmap`` that is not a string.
+        ValueError: for a photo that is not a finite, non-empty grey or colour image
+            (:func:`course_utils.checks.image`, ``"drawable"``), a heatmap that is not a
+            finite 2-D array, an ``alpha`` outside ``[0, 1]`` or an unknown colour map.
     """
-    checks.array("photo", photo, (2, 3), "a grey (h, w) or colour (h, w, channels) photo")
+    picture = checks.image("photo", photo, "drawable").astype(float)
     checks.number("alpha", alpha, 0, 1)
+    if not isinstance(cmap, str):
+        raise TypeError(f"cmap must be a Matplotlib colour map's name such as 'jet', got "
+                        f"{cmap!r}")
     if cmap not in colormaps:
         raise ValueError(f"cmap must be a Matplotlib colour map such as 'jet', got {cmap!r}")
-    picture = np.asarray(photo, dtype=float)
     if picture.ndim == 2:
         picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
     picture = picture[..., :3]
@@ -269,15 +280,20 @@ def heatmap_mass_share(heatmap: ArrayLike, mask: ArrayLike) -> float:
     0.75
 
     Raises:
+        TypeError: for a heatmap that is not an array of real numbers, or a mask that is not
+            boolean.
         ValueError: for a heatmap that is not a finite 2-D array of values >= 0, or a mask
-            of another shape or not boolean.
+            of another shape.
     """
     values = checks.array("heatmap", heatmap, 2, "(height, width)").astype(float)
     if values.min() < 0:
         raise ValueError(f"heatmap must hold values >= 0 (a mass), got a minimum of "
                          f"{values.min()}")
     region = np.asarray(mask)
-    if region.shape != values.shape or region.dtype != bool:
+    if region.dtype != bool:
+        raise TypeError(f"mask must be a boolean array of the heatmap's shape {values.shape}, "
+                        f"got shape {region.shape} and dtype {region.dtype}")
+    if region.shape != values.shape:
         raise ValueError(f"mask must be a boolean array of the heatmap's shape {values.shape}, "
                          f"got shape {region.shape} and dtype {region.dtype}")
     total = float(values.sum())
@@ -299,9 +315,10 @@ def top_classes(
     ``top`` larger than the number of classes lists them all.
 
     Raises:
+        TypeError: for probabilities that are not numbers, a ``top`` that is not an integer,
+            or ``class_names`` that are not a list (a lone string is not).
         ValueError: for probabilities that are not one image's finite numbers in ``[0, 1]``,
-            a ``top`` that is not a positive integer, or a number of names that does not
-            match.
+            a ``top`` below 1, or a number of names that does not match.
         DataUnavailableError: for ImageNet names offline, with the class index not cached.
     """
     checks.integer("top", top)
@@ -321,9 +338,8 @@ def top_classes(
             raise ValueError(f"name the {probs.size} classes with class_names")
         names = imagenet_class_names()
     else:
-        if isinstance(class_names, str):
-            raise ValueError(f"class_names must be a list of names, got the string "
-                             f"{class_names!r}")
+        if isinstance(class_names, str) or not isinstance(class_names, Sized):
+            raise TypeError(f"class_names must be a list of names, got {class_names!r}")
         if len(class_names) != probs.size:
             raise ValueError(f"{len(class_names)} class names for {probs.size} classes")
         names = list(class_names)

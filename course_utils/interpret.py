@@ -122,6 +122,7 @@ def normalise_channels(activation: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
         The normalised map, same shape, and a boolean vector saying which channels are blank.
 
     Raises:
+        TypeError: for a map that is not an array of real numbers.
         ValueError: for a map that is not a non-empty ``(h, w, c)`` array of finite numbers.
 
     >>> act = np.zeros((2, 2, 2)); act[0, 0, 1] = 3.0
@@ -131,10 +132,11 @@ def normalise_channels(activation: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     >>> normalised[..., 1].tolist()
     [[1.0, 0.0], [0.0, 0.0]]
     """
-    act = np.asarray(activation, dtype=float)
+    act = checks.numbers("activation", activation)
     if act.ndim != 3:
-        raise ValueError(f"a feature map must be (height, width, channels), got {act.shape}")
-    checks.array("activation", act, 3, "(height, width, channels)")
+        raise ValueError(f"activation: a feature map must be (height, width, channels), got "
+                         f"{act.shape}")
+    act = checks.array("activation", act, 3, "(height, width, channels)").astype(float)
     low, peak = act.min(axis=(0, 1)), act.max(axis=(0, 1))
     blank = peak - low <= 1e-6 * (np.maximum(np.abs(low), np.abs(peak)) + 1e-12)
     high = np.percentile(act, 99, axis=(0, 1))
@@ -182,7 +184,7 @@ def plot_activation_grid(
     The title (when given) is followed by the map's size and the number of blank channels.
     """
     checks.integer("ncols", ncols)
-    act = np.asarray(activation)
+    act = checks.numbers("activation", activation)
     _, blank = normalise_channels(act)
     height, width, channels = act.shape
     ax.imshow(activation_mosaic(act, ncols), cmap=cmap, vmin=0.0, vmax=1.0,
@@ -203,17 +205,21 @@ def plot_activations(
     :func:`layer_activations` returns them); panels go ``columns`` per row, in that order.
 
     Raises:
+        TypeError: for ``activations`` that are not a mapping of arrays of numbers, or an
+            ``ncols``, ``columns`` or ``panel_width`` that is not a number.
         ValueError: for no maps, a map that is not ``(h, w, c)`` (:func:`normalise_channels`),
             or an ``ncols``, ``columns`` or ``panel_width`` that is not positive.
     """
-    if not isinstance(activations, Mapping) or not activations:
-        raise ValueError("plot_activations needs at least one feature map: a mapping from "
-                         "layer names to (h, w, c) maps")
+    if not isinstance(activations, Mapping):
+        raise TypeError(f"activations must be a mapping from layer names to (h, w, c) maps, "
+                        f"got {type(activations).__name__}")
+    if not activations:
+        raise ValueError("activations: plot_activations needs at least one feature map")
     checks.integer("ncols", ncols)
     checks.integer("columns", columns)
     checks.number("panel_width", panel_width, 0, low_open=True)
     for name, act in activations.items():
-        if np.ndim(act) != 3:
+        if checks.numbers(f"the feature map of {name!r}", act).ndim != 3:
             raise ValueError(f"the feature map of {name!r} must be (height, width, channels), "
                              f"got shape {np.shape(act)}")
     columns = min(columns, len(activations))
@@ -300,6 +306,8 @@ def filter_patterns(
         seed: the seed of the starting noise.
 
     Raises:
+        TypeError: for a model that is not a Keras model, ``filter_indices`` that are not a
+            list of integers, or another argument of the wrong kind.
         ValueError: for no filters, a filter index the layer does not have, a ``size`` or
             ``steps`` that is not a positive integer (``steps`` may be 0), a ``step_size``
             that is not a positive number, a ``border`` or ``seed`` that is not an integer
@@ -309,8 +317,8 @@ def filter_patterns(
     import tensorflow as tf
 
     if isinstance(filter_indices, str) or not isinstance(filter_indices, Iterable):
-        raise ValueError(f"filter_indices must be a list of channel numbers, such as range(8), "
-                         f"got {filter_indices!r}")
+        raise TypeError(f"filter_indices must be a list of channel numbers, such as range(8), "
+                        f"got {filter_indices!r}")
     indices = [checks.integer("each filter index", i, 0) for i in filter_indices]
     checks.integer("size", size)
     checks.integer("steps", steps, 0)
@@ -366,12 +374,14 @@ def deprocess_image(image: ArrayLike, crop: float = 0.1) -> np.ndarray:
     (2, 2, 3)
 
     Raises:
-        ValueError: for an image that is not a finite ``(h, w)`` or ``(h, w, channels)``
-            array, or a ``crop`` outside ``[0, 0.5)`` (half of each side would leave nothing).
+        TypeError: for an image that is not an array of real numbers or a ``crop`` that is not
+            a number.
+        ValueError: for an image that is not a finite, non-empty ``(h, w)`` or ``(h, w, 1)``,
+            ``(h, w, 3)``, ``(h, w, 4)`` array (:func:`course_utils.checks.image`), or a
+            ``crop`` outside ``[0, 0.5)`` (half of each side would leave nothing).
     """
-    checks.array("image", image, (2, 3), "(height, width) or (height, width, channels)")
+    picture = checks.image("image", image, "drawable").astype(float)
     checks.number("crop", crop, 0, 0.5, high_open=True)
-    picture = np.asarray(image, dtype=float)
     picture = picture - picture.mean()
     picture = picture / (picture.std() + 1e-8) * 64.0 + 128.0
     picture = np.clip(picture, 0, 255).astype(np.uint8)
@@ -390,22 +400,29 @@ def plot_filter_patterns(
     break at each underscore). Every panel is titled with its filter index.
 
     Raises:
-        ValueError: for no patterns, a row that is not of :class:`FilterPattern` objects, an
-            ``ncols`` that is not a positive integer or a ``size`` that is not positive.
+        TypeError: for ``patterns`` that are not a list (or mapping of lists) of
+            :class:`FilterPattern` objects, an ``ncols`` that is not an integer or a ``size``
+            that is not a number.
+        ValueError: for no patterns, an ``ncols`` below 1 or a ``size`` that is not positive.
     """
     checks.integer("ncols", ncols)
     checks.number("size", size, 0, low_open=True)
+    groups = patterns.values() if isinstance(patterns, Mapping) else [patterns]
+    for row in groups:
+        if isinstance(row, str | FilterPattern) or not isinstance(row, Iterable):
+            raise TypeError(f"patterns must be a list of FilterPattern objects (or a mapping "
+                            f"of such lists), got {type(row).__name__}")
     if isinstance(patterns, Mapping):
         rows = {str(label): list(row) for label, row in patterns.items()}
     else:
         flat = list(patterns)
         rows = {str(k): flat[k:k + ncols] for k in range(0, len(flat), ncols)}  # unlabelled
-    if not rows or not any(rows.values()):
-        raise ValueError("plot_filter_patterns needs at least one pattern")
     for label, row in rows.items():
         if not all(isinstance(p, FilterPattern) for p in row):
-            raise ValueError(f"row {label!r} must hold FilterPattern objects (as "
-                             "filter_patterns returns them)")
+            raise TypeError(f"patterns: row {label!r} must hold FilterPattern objects (as "
+                            "filter_patterns returns them)")
+    if not rows or not any(rows.values()):
+        raise ValueError("patterns: plot_filter_patterns needs at least one pattern")
     width = max(len(row) for row in rows.values())
     fig, axes = plots.new_figure(len(rows), width, size)
     for r, (label, row) in enumerate(rows.items()):

@@ -5,7 +5,8 @@ a download fails with a bare ``Exception: URL fetch failure``; :func:`get_file` 
 a :class:`DataUnavailableError` naming the file and the seeding command
 (``python -m course_utils.data seed``, see :mod:`course_utils.data`), tells a corrupt cached
 archive from a missing one, and hides Keras's "Downloading data from ..." when the download
-fails at once.
+fails at once. :func:`read_cached` reads a cached file (a photo, a dataset's file) and reports
+one that cannot be read as corrupt, with the same advice.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import tarfile
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from course_utils import checks
+
+T = TypeVar("T")
 
 CACHE_FOLDERS = ("datasets", "models")
 SEED_COMMAND = "python -m course_utils.data seed PATH/TO/keras-cache"
@@ -55,12 +60,44 @@ def _corrupt_file_error(path: Path, reason: object) -> DataUnavailableError:
     )
 
 
+def read_cached(path: str | os.PathLike, read: Callable[[Path], T]) -> T:
+    """Return ``read(path)`` for a file of the Keras cache, reporting an unreadable one as corrupt.
+
+    ``read`` decodes the file (``skimage.io.imread`` for a photo); any failure of it on the
+    file's contents (a truncated JPEG, a gzip stream that ends early, a wrong header) becomes
+    the error that names the file and says how to re-seed it.
+
+    Raises:
+        TypeError: for a ``path`` that is not a path or a ``read`` that is not callable.
+        FileNotFoundError: for a ``path`` that is not a file (:func:`get_file` fetches one).
+        DataUnavailableError: when ``read`` fails with ``OSError``, ``EOFError``,
+            ``ValueError`` or ``zlib.error``: the cached file is corrupt.
+    """
+    path = checks.path("path", path)
+    if not callable(read):
+        raise TypeError(f"read must be a function of the path, got {read!r}")
+    if not path.is_file():
+        raise FileNotFoundError(f"path {path} is not a file")
+    try:
+        return read(path)
+    except (OSError, EOFError, ValueError, zlib.error) as err:
+        reason = (str(err).splitlines() or [type(err).__name__])[0]
+        raise _corrupt_file_error(path, reason) from err
+
+
 def copy_if_changed(source: Path, target: Path) -> bool:
     """Copy ``source`` to ``target`` unless the same bytes are already there.
 
     The contents are compared, not only the sizes, so a corrupt cached file of the right size
     is replaced too.
+
+    Raises:
+        TypeError: for a ``source`` or ``target`` that is not a path.
+        FileNotFoundError: for a ``source`` that is not a file.
     """
+    source, target = checks.path("source", source), checks.path("target", target)
+    if not source.is_file():
+        raise FileNotFoundError(f"source {source} is not a file")
     if target.is_file() and filecmp.cmp(source, target, shallow=False):
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -143,8 +180,9 @@ def get_file(fname: str, origin: str, **kwargs: Any) -> Path:
     "Downloading data from ..." is shown only when the download goes ahead.
 
     Raises:
-        TypeError: for an argument that ``keras.utils.get_file`` does not take.
-        ValueError: for a ``fname`` or ``origin`` that is not a non-empty string.
+        TypeError: for an argument that ``keras.utils.get_file`` does not take, or a
+            ``fname`` or ``origin`` that is not a string.
+        ValueError: for an empty ``fname`` or ``origin``.
         DataUnavailableError: offline, when the file is not in the Keras cache; or when the
             cached file is corrupt (an archive that cannot be unpacked, or, offline, a file
             whose hash is not ``file_hash``), saying how to re-seed it.
@@ -152,7 +190,9 @@ def get_file(fname: str, origin: str, **kwargs: Any) -> Path:
     import keras
 
     for name, value in (("fname", fname), ("origin", origin)):
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a non-empty string, got {value!r}")
+        if not value:
             raise ValueError(f"{name} must be a non-empty string, got {value!r}")
     cache = keras_home()
     try:

@@ -21,12 +21,17 @@ PADDINGS = ("valid", "same")
 
 
 def check_window(n: int, k: int, padding: str, stride: int) -> None:
-    """Raise ``ValueError`` unless a ``k``-wide window can slide over ``n`` pixels this way.
+    """Raise unless a ``k``-wide window can slide over ``n`` pixels this way.
 
     ``n``, ``k`` and ``stride`` must be integers (``5.0`` is not: a size is a count).
+
+    Raises:
+        TypeError: for a padding that is not a string or a size or stride that is not an
+            integer.
+        ValueError: for an unknown padding, a size or stride below 1, or (with
+            ``padding="valid"``) a kernel larger than the input.
     """
-    if not isinstance(padding, str) or padding not in PADDINGS:
-        raise ValueError(f"padding must be 'valid' or 'same', got {padding!r}")
+    checks.choice("padding", padding, PADDINGS)
     for name, value in (("stride", stride), ("input size n", n), ("kernel size k", k)):
         checks.integer(name, value, None)
     if stride < 1:
@@ -96,19 +101,15 @@ def convolve2d(
         output_size(w, kw, padding, stride))``.
 
     Raises:
-        ValueError: if the image or the kernel is not a 2-D array of finite real numbers with
-            at least one pixel, the padding is unknown, the stride is not an integer of at
-            least 1, or (with ``padding="valid"``) the kernel is larger than the image.
+        TypeError: for an image or kernel that is not an array of real numbers, a padding
+            that is not a string or a stride that is not an integer.
+        ValueError: if the image (:func:`course_utils.checks.image`, grey) or the kernel is
+            not a 2-D array of finite numbers with at least one pixel, the padding is
+            unknown, the stride is below 1, or (with ``padding="valid"``) the kernel is
+            larger than the image.
     """
-    for name, array, hint in (
-        ("image", image, "; convert a colour image to grey first (e.g. skimage.color.rgb2gray)"),
-        ("kernel", kernel, ""),
-    ):
-        if np.ndim(array) != 2:
-            raise ValueError(f"the {name} must be 2-D, got shape {np.shape(array)}{hint}")
-        checks.array(name, array, 2, "(height, width)")
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
+    image = checks.image("image", image, "grey").astype(float)
+    kernel = checks.array("kernel", kernel, 2).astype(float)
     check_window(1, 1, padding, stride)  # the padding and the stride, before any size
     for axis, n, k in zip(("height", "width"), image.shape, kernel.shape, strict=True):
         try:
@@ -178,10 +179,16 @@ def box_blur(size: int = 3) -> np.ndarray:
            [0.25, 0.25]])
 
     Raises:
-        ValueError: if ``size`` is not an integer of at least 1.
+        TypeError: if ``size`` is not an integer.
+        ValueError: if ``size`` is below 1.
     """
     checks.integer("size", size)
     return _kernel(np.full((size, size), 1.0 / size**2))
+
+
+#: The narrowest Gaussian :func:`gaussian` builds, in pixels: a weight one pixel from the
+#: centre is then ``exp(-50)``, and no weight of an even-sized kernel underflows.
+MIN_SIGMA = 0.1
 
 
 def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
@@ -197,11 +204,17 @@ def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
            [0.075, 0.124, 0.075]])
 
     Raises:
-        ValueError: if ``size`` is not an integer of at least 1, or ``sigma`` not a finite
-            positive number.
+        TypeError: if ``size`` is not an integer or ``sigma`` not a number.
+        ValueError: if ``size`` is below 1, or ``sigma`` is not a finite number of at least
+            :data:`MIN_SIGMA` pixels (narrower, the weights underflow to zero: the kernel
+            would be all NaN; such a blur is :data:`IDENTITY` anyway).
     """
     checks.integer("size", size)
     checks.number("sigma", sigma, 0, low_open=True)
+    if sigma < MIN_SIGMA:
+        raise ValueError(f"sigma must be at least {MIN_SIGMA:g} pixels, got {sigma!r}: a "
+                         "narrower Gaussian puts all its weight on the centre (IDENTITY) and "
+                         "its weights underflow")
     x = np.arange(size) - (size - 1) / 2
     profile = np.exp(-(x**2) / (2 * sigma**2))
     return _kernel(np.outer(profile, profile) / profile.sum() ** 2)

@@ -26,10 +26,11 @@ POOL_MODES = ("max", "average")
 
 def _as_batch(x: np.ndarray) -> tuple[np.ndarray, bool]:
     """Return ``x`` as a 4-D batch and whether it was a single 3-D image."""
-    x = np.asarray(x)
+    x = checks.numbers("x", x)
     if x.ndim not in (3, 4):
         raise ValueError(
-            f"expected an image (h, w, c) or a batch (n, h, w, c), got an array of shape {x.shape}"
+            f"x: expected an image (h, w, c) or a batch (n, h, w, c), got an array of shape "
+            f"{x.shape}"
         )
     checks.array("x", x, (3, 4), "an image (h, w, c) or a batch (n, h, w, c)")
     return (x[np.newaxis], True) if x.ndim == 3 else (x, False)
@@ -70,7 +71,9 @@ def extract_patches(
     (1, 5, 5, 27)
 
     Raises:
-        ValueError: for an input that is not a non-empty 3-D or 4-D array of finite real
+        TypeError: for an input that is not an array of real numbers, or a size or stride
+            that is not an integer.
+        ValueError: for an input that is not a non-empty 3-D or 4-D array of finite
             numbers, or a window that does not fit (:func:`kernels.check_window` says why).
     """
     k = checks.integer("kernel_size", kernel_size)
@@ -107,11 +110,12 @@ def conv2d_as_matmul(
            [18.5, 18.5]])
 
     Raises:
+        TypeError: for an input, kernel or bias that is not an array of real numbers.
         ValueError: for a kernel that is not ``(k, k, c_in, c_out)`` with the input's
             ``c_in``, a bias of the wrong shape, NaN or infinity anywhere, or a window that
             does not fit.
     """
-    kernel = np.asarray(kernel)
+    kernel = checks.numbers("kernel", kernel)
     if kernel.ndim != 4 or kernel.shape[0] != kernel.shape[1]:
         raise ValueError(
             f"kernel must have Keras's layout (k, k, c_in, c_out), got shape {kernel.shape}"
@@ -124,7 +128,7 @@ def conv2d_as_matmul(
     patches = extract_patches(x, k, stride, padding)
     out = patches @ kernel.reshape(k * k * c_in, c_out)  # one weight matrix for every patch
     if bias is not None:
-        bias = np.asarray(bias)
+        bias = checks.numbers("bias", bias)
         if bias.shape != (c_out,):
             raise ValueError(f"bias must have shape ({c_out},), got {bias.shape}")
         checks.array("bias", bias, 1)
@@ -155,11 +159,12 @@ def pool2d(
            [10.5, 12.5]])
 
     Raises:
+        TypeError: for a mode that is not a string, an input that is not real numbers, or a
+            size or stride that is not an integer.
         ValueError: for an unknown mode, a bad input shape, NaN or infinity in the input, or a
             window that does not fit.
     """
-    if not isinstance(mode, str) or mode not in POOL_MODES:
-        raise ValueError(f"mode must be 'max' or 'average', got {mode!r}")
+    checks.choice("mode", mode, POOL_MODES)
     k = checks.integer("pool_size", pool_size)
     stride = k if stride is None else checks.integer("stride", stride)
     batch, single = _as_batch(x)
@@ -199,18 +204,19 @@ def receptive_field(stack: Iterable[tuple[int, int]]) -> ReceptiveField:
     ReceptiveField(size=1, jump=1)
 
     Raises:
-        ValueError: if a layer is not a pair of positive integers.
+        TypeError: for a ``stack`` or a layer that is not a sequence, or a size that is not
+            an integer.
+        ValueError: for a layer that is not a pair, or a size below 1.
     """
     if isinstance(stack, str) or not isinstance(stack, Iterable):
-        raise ValueError(f"stack must be a sequence of (kernel_size, stride) pairs, got {stack!r}")
+        raise TypeError(f"stack must be a sequence of (kernel_size, stride) pairs, got {stack!r}")
     size, jump = 1, 1
     for index, layer in enumerate(stack):
-        try:
-            k, s = layer
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"layer {index} must be a (kernel_size, stride) pair, got {layer!r}"
-            ) from None
+        if isinstance(layer, str) or not isinstance(layer, Iterable):
+            raise TypeError(f"layer {index} must be a (kernel_size, stride) pair, got {layer!r}")
+        if len(pair := tuple(layer)) != 2:
+            raise ValueError(f"layer {index} must be a (kernel_size, stride) pair, got {layer!r}")
+        k, s = pair
         k = checks.integer(f"layer {index} kernel_size", k)
         s = checks.integer(f"layer {index} stride", s)
         size += (k - 1) * jump

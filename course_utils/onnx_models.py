@@ -156,10 +156,22 @@ def onnx_bytes(model: keras.Model) -> bytes:
 
 
 def output_names(model_bytes: bytes) -> list[str]:
-    """Return the names of an ONNX model's outputs, in order (as ONNX Runtime lists them)."""
+    """Return the names of an ONNX model's outputs, in order (as ONNX Runtime lists them).
+
+    Raises:
+        TypeError: if ``model_bytes`` is not ``bytes``.
+        ValueError: if ``model_bytes`` is not an ONNX model.
+    """
     import onnxruntime
 
-    session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    if not isinstance(model_bytes, bytes | bytearray):
+        raise TypeError(f"model_bytes must be bytes (a serialized ONNX model), got "
+                        f"{type(model_bytes).__name__}")
+    try:
+        session = onnxruntime.InferenceSession(model_bytes, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises its own exception types
+        raise ValueError(f"model_bytes is not an ONNX model that ONNX Runtime can load: "
+                         f"{error}") from None
     return [output.name for output in session.get_outputs()]
 
 

@@ -7,7 +7,7 @@ cells. Functions that draw into one panel take an ``ax`` to draw on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Sized
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -24,8 +24,10 @@ def new_figure(nrows: int, ncols: int, size: float = 2.4) -> tuple[Figure, np.nd
     """Return a figure and a 2-D array of its axes, each panel ``size`` inches wide.
 
     Raises:
-        ValueError: for an ``nrows`` or ``ncols`` that is not a positive integer, or a
-            ``size`` that is not a positive number.
+        TypeError: for an ``nrows`` or ``ncols`` that is not an integer, or a ``size`` that is
+            not a number.
+        ValueError: for an ``nrows`` or ``ncols`` below 1, or a ``size`` that is not a
+            positive number.
     """
     checks.integer("nrows", nrows)
     checks.integer("ncols", ncols)
@@ -49,16 +51,14 @@ def plot_image(
     A grey image may be ``(h, w)`` or ``(h, w, 1)``; NaN pixels are drawn blank.
 
     Raises:
+        TypeError: for an image that is not an array of real numbers.
         ValueError: for an image that is not a non-empty grey ``(h, w)``, ``(h, w, 1)`` or
-            colour ``(h, w, 3)`` / ``(h, w, 4)`` array of numbers, or one with infinities.
+            colour ``(h, w, 3)`` / ``(h, w, 4)`` array (:func:`course_utils.checks.image`),
+            or one with infinities.
     """
-    image = checks.array("image", image, (2, 3), "(h, w), (h, w, 1), (h, w, 3) or (h, w, 4)",
-                         nan_ok=True)
+    image = checks.image("image", image, "drawable", nan_ok=True)
     if image.ndim == 3 and image.shape[-1] == 1:
         image = image[..., 0]
-    if image.ndim == 3 and image.shape[-1] not in (3, 4):
-        raise ValueError(f"image must be (h, w), (h, w, 1), (h, w, 3) or (h, w, 4), got shape "
-                         f"{image.shape}")
     if signed:
         finite = image[np.isfinite(image)]
         limit = (float(np.abs(finite).max()) if finite.size else 0.0) or 1.0
@@ -76,14 +76,15 @@ def plot_image(
 def format_number(value: float) -> str:
     """Write a number as short as it can be read: ``3``, ``-0.25``, ``0`` (never ``-0``).
 
+    A value that rounds to zero is written without its sign: ``-0.001`` gives ``0.00``.
+
     Raises:
-        ValueError: for a value that is not a real number.
+        TypeError: for a value that is not a real number.
+        ValueError: for NaN or infinity.
     """
-    try:
-        value = float(value) + 0.0
-    except (TypeError, ValueError):
-        raise ValueError(f"value must be a real number, got {value!r}") from None
-    return f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
+    value = checks.number("value", value) + 0.0
+    text = f"{value:.0f}" if value.is_integer() else f"{value:.2f}"
+    return text.removeprefix("-") if float(text) == 0 else text
 
 
 def plot_kernel(ax: Axes, kernel: np.ndarray, title: str | None = None) -> None:
@@ -94,10 +95,12 @@ def plot_kernel(ax: Axes, kernel: np.ndarray, title: str | None = None) -> None:
     drawn without the numbers.
 
     Raises:
+        TypeError: for a kernel that is not an array of real numbers.
         ValueError: for a kernel that is not a non-empty 2-D array of finite numbers.
     """
-    if np.ndim(kernel) != 2:
-        raise ValueError(f"a kernel must be 2-D, got shape {np.shape(kernel)}")
+    kernel = checks.numbers("kernel", kernel)
+    if kernel.ndim != 2:
+        raise ValueError(f"a kernel must be 2-D, got shape {kernel.shape}")
     kernel = checks.array("kernel", kernel, 2).astype(float)
     limit = float(np.abs(kernel).max()) or 1.0
     ax.imshow(kernel, cmap=SIGNED_CMAP, vmin=-limit, vmax=limit)
@@ -123,14 +126,19 @@ def image_grid(
     """Return a grid of images with optional titles (``ncols`` defaults to one row up to 8).
 
     Raises:
-        ValueError: if there are no images, a different number of titles, an ``ncols`` that
-            is not a positive integer, or an image :func:`plot_image` cannot draw.
+        TypeError: for ``images`` or ``titles`` that are not lists (a lone string is not),
+            or an ``ncols`` that is not an integer.
+        ValueError: if there are no images, a different number of titles, an ``ncols``
+            below 1, or an image :func:`plot_image` cannot draw.
     """
+    for name, value in (("images", images), ("titles", titles)):
+        if value is not None and (isinstance(value, str) or not isinstance(value, Sized)):
+            raise TypeError(f"{name} must be a list, one per image, got {value!r}")
     if len(images) == 0:
-        raise ValueError("image_grid needs at least one image")
-    if titles is not None and (isinstance(titles, str) or len(titles) != len(images)):
-        shown = "a string" if isinstance(titles, str) else f"{len(titles)} titles"
-        raise ValueError(f"got {shown} for {len(images)} images; pass one title per image")
+        raise ValueError("images: image_grid needs at least one image")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles: got {len(titles)} titles for {len(images)} images; pass "
+                         "one title per image")
     if ncols is not None:
         checks.integer("ncols", ncols)
     ncols = ncols or min(len(images), 8)
@@ -158,13 +166,19 @@ def plot_history(
     between them (overfitting) is what the eye sees first.
 
     Raises:
-        ValueError: for no histories, no metrics (or one metric given as a bare string), or
-            a history without one of the metrics.
+        TypeError: for ``histories`` that are not a mapping, or ``metrics`` that are not a
+            list of names (one metric given as a bare string).
+        ValueError: for no histories, no metrics, or a history without one of the metrics.
     """
-    if not isinstance(histories, Mapping) or not histories:
-        raise ValueError("plot_history needs at least one history: a mapping from run names "
-                         "to History.history dicts")
-    if isinstance(metrics, str) or len(metrics) == 0:
+    if not isinstance(histories, Mapping):
+        raise TypeError(f"histories must be a mapping from run names to History.history "
+                        f"dicts, got {type(histories).__name__}")
+    if not histories:
+        raise ValueError("histories: plot_history needs at least one history")
+    if isinstance(metrics, str) or not isinstance(metrics, Sized):
+        raise TypeError(f"metrics must be a non-empty list of metric names, such as "
+                        f"['loss'], got {metrics!r}")
+    if len(metrics) == 0:
         raise ValueError(f"metrics must be a non-empty list of metric names, such as "
                          f"['loss'], got {metrics!r}")
     fig, axes = new_figure(1, len(metrics), size=4.2)
@@ -200,11 +214,15 @@ def plot_confusion(
     Returns the matrix, so the notebook can name the most frequent confusions.
 
     Raises:
+        TypeError: for ``class_names`` that are not a list (a lone string is not), or labels
+            that are not numbers.
         ValueError: for no class names, or labels that are not two equally long 1-D arrays
             of class indices ``0`` to ``len(class_names) - 1``.
     """
+    if isinstance(class_names, str) or not isinstance(class_names, Sized):
+        raise TypeError(f"class_names must be a non-empty list of names, got {class_names!r}")
     n = len(class_names)
-    if n == 0 or isinstance(class_names, str):
+    if n == 0:
         raise ValueError(f"class_names must be a non-empty list of names, got {class_names!r}")
     labels = {}
     for name, values in (("y_true", y_true), ("y_pred", y_pred)):
@@ -248,14 +266,24 @@ def plot_top_predictions(
     probability written at its end.
 
     Raises:
+        TypeError: for ``predictions`` that are not a list of rows ending in a label and a
+            probability (a number).
         ValueError: if there are no predictions or a probability is outside [0, 1].
     """
+    rows = predictions if isinstance(predictions, Sized) else None
+    if rows is None or isinstance(rows, str) or not all(
+            isinstance(row, Sequence) and not isinstance(row, str) and len(row) >= 2
+            and isinstance(row[-1], int | float | np.number) and not isinstance(row[-1], bool)
+            for row in rows):
+        raise TypeError(f"predictions must be a list of (label, probability) rows, got "
+                        f"{predictions!r}")
     if len(predictions) == 0:
-        raise ValueError("plot_top_predictions needs at least one prediction")
+        raise ValueError("predictions: plot_top_predictions needs at least one prediction")
     labels = [str(row[-2]).replace("_", " ") for row in predictions]
     probabilities = np.array([float(row[-1]) for row in predictions])
     if np.any((probabilities < 0) | (probabilities > 1)) or not np.all(np.isfinite(probabilities)):
-        raise ValueError(f"probabilities must lie in [0, 1], got {probabilities.tolist()}")
+        raise ValueError(f"predictions: probabilities must lie in [0, 1], got "
+                         f"{probabilities.tolist()}")
     positions = np.arange(len(labels))
     bars = ax.barh(positions, probabilities, color="C0")
     ax.bar_label(bars, labels=[f"{p:.3f}" for p in probabilities], padding=3, fontsize=8)

@@ -33,6 +33,7 @@ from typing import Any, BinaryIO
 import keras
 import numpy as np
 
+from course_utils import checks
 from course_utils.keras_cache import DataUnavailableError, keras_home
 
 #: Images in the training set of ImageNet's 1,000-class challenge (ILSVRC 2012), on which the
@@ -196,10 +197,11 @@ def load_torch_state_dict(path: str | Path) -> dict[str, np.ndarray]:
     shape, dtype and values PyTorch would give (strided views included).
 
     Raises:
+        TypeError: for a ``path`` that is not a path.
         TorchFormatError: for anything else, such as the newer zip format, pickled code,
             storages that do not match their references, or missing or extra bytes.
     """
-    raw = Path(path).read_bytes()
+    raw = checks.path("path", path).read_bytes()
     if raw[:4] == b"PK\x03\x04":
         raise TorchFormatError(f"{path} uses the zip format of torch.save, not the legacy one")
     file = io.BytesIO(raw)
@@ -407,23 +409,25 @@ def efficientnet_lite0(
             ``"max"`` (a 1280-vector per image), as in ``keras.applications``.
 
     Raises:
-        TypeError: for an ``include_top`` that is not ``True`` or ``False``.
+        TypeError: for an ``include_top`` that is not ``True`` or ``False``, ``weights`` or
+            ``pooling`` that are not strings (or ``None``), or an ``input_shape`` that is not
+            a tuple of integers (or ``None``).
         ValueError: for other ``weights`` or ``pooling``, or an ``input_shape`` that is not
-            ``(height, width, 3)`` with integer sides >= 32 (or ``None``).
+            ``(height, width, 3)`` with sides >= 32 (or ``None``).
         DataUnavailableError: ``weights="imagenet"`` without :data:`WEIGHTS_PACKAGE` installed.
     """
     if not isinstance(include_top, bool | np.bool_):
         raise TypeError(f"include_top must be True or False, not {include_top!r}")
-    if weights not in ("imagenet", None):
-        raise ValueError(f"weights must be 'imagenet' or None, not {weights!r}")
-    if pooling not in (None, "avg", "max"):
-        raise ValueError(f"pooling must be None, 'avg' or 'max', not {pooling!r}")
-    shape = tuple(input_shape) if isinstance(input_shape, tuple | list) else (input_shape,)
-    if len(shape) != 3 or shape[2] != 3 or not all(
-        s is None or (isinstance(s, int | np.integer) and not isinstance(s, bool) and s >= 32)
-        for s in shape[:2]
-    ):
-        raise ValueError(f"input_shape must be (height, width, 3) with sides >= 32, not {shape}")
+    checks.choice("weights", weights, ("imagenet", None))
+    checks.choice("pooling", pooling, (None, "avg", "max"))
+    accepted = "input_shape must be (height, width, 3) with sides >= 32 or None"
+    if not isinstance(input_shape, tuple | list) or not all(
+            s is None or (isinstance(s, int | np.integer) and not isinstance(s, bool))
+            for s in input_shape):
+        raise TypeError(f"{accepted}, not {input_shape!r}")
+    shape = tuple(input_shape)
+    if len(shape) != 3 or shape[2] != 3 or any(s is not None and s < 32 for s in shape[:2]):
+        raise ValueError(f"{accepted}, not {shape}")
     model, torch_names = _build(shape)
     if weights == "imagenet":
         _load_imagenet_weights(model, torch_names)

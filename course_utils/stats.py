@@ -47,22 +47,14 @@ class McNemarResult:
 def _as_correct(name: str, values: object) -> np.ndarray:
     # A 1-D boolean array of "this image was classified correctly", from bools or 0/1 integers.
     array = np.asarray(values)
-    if array.ndim != 1 or array.size == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 1-D array (one entry per test image), "
-            f"got shape {array.shape}"
-        )
-    if array.dtype == bool:
-        pass
-    elif np.issubdtype(array.dtype, np.integer):
-        if not np.isin(array, (0, 1)).all():
-            raise ValueError(f"{name} must hold only 0 and 1 (or True and False)")
-        array = array.astype(bool)
-    else:
+    if array.dtype != bool and not np.issubdtype(array.dtype, np.integer) and array.size:
         raise TypeError(
             f"{name} must be booleans or 0/1 integers (one per test image), got dtype {array.dtype}"
         )
-    return array
+    array = checks.array(name, array, 1, "a non-empty 1-D array (one entry per test image)")
+    if not np.isin(array, (0, 1)).all():
+        raise ValueError(f"{name} must hold only 0 and 1 (or True and False)")
+    return array.astype(bool)
 
 
 def binomial_two_sided_p(successes: int, trials: int) -> float:
@@ -75,16 +67,11 @@ def binomial_two_sided_p(successes: int, trials: int) -> float:
         TypeError: if an argument is not an integer.
         ValueError: if ``trials`` is negative or ``successes`` is not in ``0..trials``.
     """
-    for name, value in (("successes", successes), ("trials", trials)):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if trials < 0:
-        raise ValueError(f"trials must be 0 or more, got {trials}")
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes must be between 0 and trials={trials}, got {successes}")
-    smaller = min(int(successes), int(trials) - int(successes))
-    tail = sum(math.comb(int(trials), i) for i in range(smaller + 1))
-    return min(1.0, 2 * tail / 2 ** int(trials))
+    trials = checks.integer("trials", trials, 0)
+    successes = checks.integer("successes", successes, 0, trials)
+    smaller = min(successes, trials - successes)
+    tail = sum(math.comb(trials, i) for i in range(smaller + 1))
+    return min(1.0, 2 * tail / 2**trials)
 
 
 def mcnemar_exact(correct_a: object, correct_b: object) -> McNemarResult:
@@ -125,7 +112,7 @@ def verdict(result: McNemarResult, alpha: float = 0.05) -> str:
         alpha: the p-value below which the split counts as too uneven to be chance.
 
     Raises:
-        TypeError: if ``result`` is not a :class:`McNemarResult`.
+        TypeError: if ``result`` is not a :class:`McNemarResult` or ``alpha`` not a number.
         ValueError: if ``alpha`` is not strictly between 0 and 1.
     """
     if not isinstance(result, McNemarResult):

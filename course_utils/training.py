@@ -18,6 +18,8 @@ from typing import Any
 
 import keras
 
+from course_utils import checks, config
+
 History = dict[str, list[float]]
 
 
@@ -56,24 +58,72 @@ class EpochTimer(keras.callbacks.Callback):
 def course_output_dir() -> Path:
     """Return (and create) the folder where notebooks save models and histories.
 
-    ``$COURSE_OUTPUT_DIR`` when set, else ``course_outputs/`` in the working directory
-    (ignored by git: trained models are outputs, never committed).
+    ``$COURSE_OUTPUT_DIR`` when set, else ``course_outputs/`` in the working directory (ignored
+    by git: trained models are outputs, never committed), with one subfolder per profile
+    (``course_outputs/full/``, ``course_outputs/fast/``): a fast run (``make test``) never
+    replaces a model that the full profile saved, and a chapter that loads another chapter's
+    model (:func:`saved_model_file`) finds only one trained in its own profile.
     """
-    folder = Path(os.environ.get("COURSE_OUTPUT_DIR") or "course_outputs").expanduser()
+    base = Path(os.environ.get("COURSE_OUTPUT_DIR") or "course_outputs").expanduser()
+    folder = base / config.profile()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
+def saved_model_file(name: str, made_by: str) -> Path:
+    """Return the path of ``name``, a model that the chapter ``made_by`` saved in this profile.
+
+    A chapter that builds on another chapter's model calls this before loading it, so that a
+    missing model stops the chapter at once with what to run, rather than deep inside Keras.
+
+    Raises:
+        TypeError: if ``name`` or ``made_by`` is not a string (``ValueError``: an empty one).
+        FileNotFoundError: if this profile's :func:`course_output_dir` has no ``name``; the
+            message names ``made_by``, the profile to run it in, and says so when the other
+            profile has one (models are kept per profile and never mixed).
+    """
+    for argument, value in (("name", name), ("made_by", made_by)):
+        if not isinstance(value, str):
+            raise TypeError(f"{argument} must be a string, got {value!r}")
+        if not value.strip():
+            raise ValueError(f"{argument} must not be empty")
+    path = course_output_dir() / name
+    if path.is_file():
+        return path
+    profile = config.profile()
+    others = [other for other in config.PROFILES
+              if other != profile and (path.parent.parent / other / name).is_file()]
+    elsewhere = (f" (the {others[0]} profile's {others[0]}/{name} does not count: models are "
+                 "kept per profile)") if others else ""
+    raise FileNotFoundError(
+        f"no {path}: run {made_by} in the {profile} profile first (COURSE_PROFILE={profile}), "
+        f"it trains and saves this model{elsewhere}"
+    )
+
+
 def save_history(history: Mapping[str, Sequence[float]], path: str | Path) -> Path:
-    """Write a ``History.history`` dict to ``path`` as JSON (numbers as plain floats)."""
-    path = Path(path)
-    path.write_text(json.dumps({k: [float(v) for v in vals] for k, vals in history.items()}))
+    """Write a ``History.history`` dict to ``path`` as JSON (numbers as plain floats).
+
+    Raises:
+        TypeError: if ``history`` is not a mapping of curves of numbers, or ``path`` is not a
+            path.
+    """
+    checks.mapping("history", history)
+    path = checks.path("path", path)
+    curves = {str(k): checks.numbers(f"history[{k!r}]", vals).astype(float).ravel()
+              for k, vals in history.items()}
+    path.write_text(json.dumps({k: [float(v) for v in vals] for k, vals in curves.items()}))
     return path
 
 
 def load_history(path: str | Path) -> History:
-    """Read a history written by :func:`save_history`."""
-    return {k: [float(v) for v in vals] for k, vals in json.loads(Path(path).read_text()).items()}
+    """Read a history written by :func:`save_history`.
+
+    Raises:
+        TypeError: if ``path`` is not a path.
+    """
+    path = checks.path("path", path)
+    return {k: [float(v) for v in vals] for k, vals in json.loads(path.read_text()).items()}
 
 
 def smooth(values: Sequence[float], factor: float = 0.8) -> list[float]:
@@ -88,12 +138,12 @@ def smooth(values: Sequence[float], factor: float = 0.8) -> list[float]:
     [1.0, 0.5, 0.25]
 
     Raises:
+        TypeError: if ``factor`` is not a number or ``values`` does not hold numbers.
         ValueError: if ``factor`` is not in ``[0, 1)`` or a value is not a finite number.
     """
-    if not 0 <= factor < 1:
-        raise ValueError(f"factor must be in [0, 1), got {factor!r}")
+    factor = checks.number("factor", factor, 0, 1, high_open=True)
     smoothed: list[float] = []
-    for value in values:
+    for value in checks.numbers("values", values).ravel():
         value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"cannot smooth a curve containing {value!r}")

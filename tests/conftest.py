@@ -1,5 +1,6 @@
-"""Shared test set-up: a non-interactive matplotlib backend, the chapters' CI timings, and
-the models the ONNX tests share (chapter 4's convnet, briefly trained; the exported photo model).
+"""Shared test set-up: a non-interactive matplotlib backend, nbval's comparison of numbers at
+the book's precision (:mod:`nbval_numbers`), the chapters' CI timings, and the models the ONNX
+tests share (chapter 4's convnet, briefly trained; the exported photo model).
 
 When ``$COURSE_CI_TIMINGS`` names a file (``make test`` sets it), a
 :class:`course_utils.site.report.NotebookTimer` records how long nbval took to execute each
@@ -11,6 +12,7 @@ import os
 from pathlib import Path
 
 import matplotlib
+import nbval_numbers
 import pytest
 
 from course_utils import config as course_config
@@ -20,7 +22,9 @@ matplotlib.use("Agg")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the notebook timer when the environment asks for CI timings."""
+    """Compare notebook outputs at the book's precision; register the notebook timer when the
+    environment asks for CI timings."""
+    nbval_numbers.install()
     output = os.environ.get(report.CI_TIMINGS_VARIABLE)
     if output:
         timer = report.NotebookTimer(Path(output), course_config.profile())

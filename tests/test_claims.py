@@ -31,7 +31,8 @@ def test_a_full_size_claim_is_checked_in_the_full_profile(monkeypatch):
         claims.check(False, "the curves climb", needs_full=True)
 
 
-@pytest.mark.parametrize("sentence", ["", "   ", None, 3])
-def test_the_sentence_must_be_text(sentence):
-    with pytest.raises(TypeError, match="sentence must be the claim"):
+@pytest.mark.parametrize(("sentence", "error"), [("", ValueError), ("   ", ValueError),
+                                                (None, TypeError), (3, TypeError)])
+def test_the_sentence_must_be_text(sentence, error):
+    with pytest.raises(error, match="sentence must be the claim"):
         claims.check(True, sentence)

@@ -1,4 +1,6 @@
+import gzip
 import shutil
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -245,3 +247,75 @@ def test_cats_vs_dogs_dir_has_the_course_split():
                       "validation": {"cats": 250, "dogs": 250},
                       "test": {"cats": 250, "dogs": 250}}
     assert data.split_sizes() == {"train": 2000, "validation": 500, "test": 500}
+
+
+# --- corrupt cached files are reported as corrupt ------------------------------------------------
+
+UNREACHABLE = "http://127.0.0.1:9/"
+
+
+def write_idx(path: Path, count: int, payload: bytes | None = None) -> None:
+    """A gzipped IDX file of ``count`` Fashion-MNIST labels or images (as its name says)."""
+    images = "images" in path.name
+    header = struct.pack(">II", 2051 if images else 2049, count)
+    header += struct.pack(">II", 28, 28) if images else b""
+    body = payload if payload is not None else bytes(count * (784 if images else 1))
+    path.write_bytes(gzip.compress(header + body))
+
+
+@pytest.fixture
+def fashion_cache(tmp_path, monkeypatch) -> Path:
+    """A Keras cache holding a valid two-item Fashion-MNIST, where Keras itself looks."""
+    import keras
+
+    home = tmp_path / "keras-home"
+    monkeypatch.setenv("KERAS_HOME", str(home))
+    monkeypatch.setattr(keras.src.backend.config, "_KERAS_DIR", str(home))  # fixed at import
+    folder = home / data.FASHION_MNIST_SUBDIR
+    folder.mkdir(parents=True)
+    for fname in data.FASHION_MNIST_FILES:
+        write_idx(folder / fname, 2)
+    return folder
+
+
+def test_the_small_fashion_mnist_cache_loads(fashion_cache):
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
+    assert x_train.shape == x_test.shape == (2, 28, 28) and y_train.shape == y_test.shape == (2,)
+
+
+@pytest.mark.parametrize(("fname", "damage", "reason"), [
+    ("train-images-idx3-ubyte.gz", lambda raw: raw[:len(raw) // 2],
+     "Compressed file ended before the end-of-stream marker"),
+    ("t10k-labels-idx1-ubyte.gz", lambda raw: b"half a download", "Not a gzipped file"),
+    ("train-labels-idx1-ubyte.gz", lambda raw: gzip.compress(gzip.decompress(raw) + b"\0"),
+     "it holds 3 bytes after its header, not the 2 of 2 labels"),
+])
+def test_a_corrupt_fashion_mnist_file_is_named_as_corrupt(fashion_cache, fname, damage, reason):
+    path = fashion_cache / fname
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.load_fashion_mnist()
+    message = str(err.value)
+    assert message.startswith(f"{fname} in the Keras cache ({path}) is corrupt ({reason}")
+    assert data.SEED_COMMAND in message and "could not be downloaded" not in message
+
+
+def test_a_truncated_photo_is_reported_as_corrupt(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    monkeypatch.setitem(data.PHOTO_ORIGINS, "elephant",
+                        ("elephant.jpg", UNREACHABLE + "elephant.jpg"))
+    path = tmp_path / "datasets" / "elephant.jpg"
+    path.parent.mkdir()
+    pixels = np.random.default_rng(0).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(path, quality=95)
+    assert data.load_photo("elephant").shape == (48, 64, 3)  # the whole file loads
+    path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.load_photo("elephant")
+    message = str(err.value)
+    assert message.startswith(f"elephant.jpg in the Keras cache ({path}) is corrupt (image file "
+                              "is truncated")
+    assert data.SEED_COMMAND in message
+    assert isinstance(err.value.__cause__, OSError)

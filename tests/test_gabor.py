@@ -167,10 +167,6 @@ FREQUENCY_RANGE = r"frequency \(cycles per pixel\) must be a number in \(0, 0\.5
             r"odd sides .* got shape \(4, 4\)",
         ),
         (
-            lambda: gabor.gabor_response(np.zeros((5, 5), complex), gabor.gabor_kernel(0.2)),
-            r"images must hold real numbers, got dtype complex128",
-        ),
-        (
             lambda: gabor.bank_features(np.zeros((28, 28)), gabor.gabor_bank([0.2], 2)),
             r"expects a batch \(n, h, w\), got shape \(28, 28\)",
         ),

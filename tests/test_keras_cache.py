@@ -120,8 +120,10 @@ def test_other_keras_errors_are_not_turned_into_a_missing_file(empty_cache):
     # Keras refuses a path as the file name: that is the caller's mistake, shown as it is.
     with pytest.raises(ValueError, match="Paths are no longer accepted"):
         data.get_file("sub/pets.zip", UNREACHABLE + "pets.zip")
-    with pytest.raises(ValueError, match="origin must be a non-empty string, got None"):
+    with pytest.raises(TypeError, match="origin must be a non-empty string, got None"):
         data.get_file("pets.zip", None)
+    with pytest.raises(ValueError, match="origin must be a non-empty string, got ''"):
+        data.get_file("pets.zip", "")
 
 
 def test_the_download_announcement_shows_when_the_download_goes_on(monkeypatch, capsys,

@@ -148,8 +148,8 @@ def test_convolve2d_accepts_lists_and_integers():
 
 @pytest.mark.parametrize(("image", "kernel", "kwargs", "message"), [
     (np.ones((4, 4, 3)), np.ones((3, 3)), {},
-     r"the image must be 2-D, got shape \(4, 4, 3\); convert a colour image to grey"),
-    (np.ones((4, 4)), np.ones(3), {}, r"the kernel must be 2-D, got shape \(3,\)"),
+     r"image must be 2-D \(grey\), got shape \(4, 4, 3\); convert a colour photo"),
+    (np.ones((4, 4)), np.ones(3), {}, r"kernel must be 2-D, got shape \(3,\)"),
     (np.ones((4, 4)), np.ones((3, 3)), {"stride": 0}, "stride must be at least 1, got 0"),
     (np.ones((4, 4)), np.ones((3, 3)), {"padding": "full"},
      "padding must be 'valid' or 'same', got 'full'"),

@@ -170,3 +170,14 @@ def test_a_bad_pixel_anywhere_is_named(h, w, draw, bad):
         gabor.gabor_response(image, gabor.gabor_kernel(0.25))
     with pytest.raises(ValueError, match=rf"image must be finite, got {bad} {where}"):
         kernels.convolve2d(image, np.ones((1, 1)))
+
+
+@FEW
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_format_number_is_the_value_to_two_decimals_and_never_negative_zero(value):
+    from course_utils import plots
+
+    text = plots.format_number(value)
+    assert not text.startswith("-") or float(text) < 0
+    if abs(value) < 1e15:  # the two decimals of a huge float are past its precision
+        assert abs(float(text) - value) <= 0.005 + 1e-12 * abs(value)

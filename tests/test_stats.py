@@ -76,7 +76,8 @@ def test_mcnemar_matches_scipy_on_any_pairing(pairs):
     ([0.5, 1.0], [1, 0], TypeError, "correct_a must be booleans or 0/1 integers"),
     ([1, 0], ["yes", "no"], TypeError, "correct_b must be booleans or 0/1 integers"),
     ([1, 2], [1, 0], ValueError, "correct_a must hold only 0 and 1"),
-    ([], [], ValueError, "correct_a must be a non-empty 1-D array"),
+    ([], [], ValueError, "correct_a must not be empty"),
+    (None, [1], TypeError, "correct_a must be booleans or 0/1 integers"),
     ([[1, 0]], [[1, 0]], ValueError, "correct_a must be a non-empty 1-D array"),
     ([1, 0, 1], [1, 0], ValueError, "lengths 3 and 2"),
 ])
@@ -88,9 +89,10 @@ def test_bad_input_names_the_argument(a, b, error, message):
 @pytest.mark.parametrize(("successes", "trials", "error", "message"), [
     (1.0, 3, TypeError, "successes must be an integer"),
     (1, True, TypeError, "trials must be an integer"),
-    (0, -1, ValueError, "trials must be 0 or more"),
-    (4, 3, ValueError, "successes must be between 0 and trials=3"),
-    (-1, 3, ValueError, "successes must be between 0 and trials=3"),
+    ("2", 3, TypeError, "successes must be an integer"),
+    (0, -1, ValueError, "trials must be an integer >= 0, got -1"),
+    (4, 3, ValueError, "successes must be an integer from 0 to 3, got 4"),
+    (-1, 3, ValueError, "successes must be an integer from 0 to 3, got -1"),
 ])
 def test_binomial_bad_input(successes, trials, error, message):
     with pytest.raises(error, match=message):
@@ -112,7 +114,9 @@ def test_verdict_follows_the_p_value():
     ((3, 1, 0.6), 0.05, TypeError, "result must be a McNemarResult"),
     (stats.McNemarResult(3, 1, 0.6), 0.0, ValueError, "alpha must be"),
     (stats.McNemarResult(3, 1, 0.6), 1.5, ValueError, "alpha must be"),
-    (stats.McNemarResult(3, 1, 0.6), True, ValueError, "alpha must be"),
+    (stats.McNemarResult(3, 1, 0.6), True, TypeError, "alpha must be"),
+    (stats.McNemarResult(3, 1, 0.6), "0.05", TypeError, "alpha must be"),
+    (stats.McNemarResult(3, 1, 0.6), float("nan"), ValueError, "alpha must be"),
 ])
 def test_verdict_bad_input_names_the_argument(result, alpha, error, message):
     with pytest.raises(error, match=message):

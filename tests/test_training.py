@@ -2,6 +2,7 @@ import json
 
 import keras
 import numpy as np
+import pytest
 
 from course_utils import training
 
@@ -22,10 +23,56 @@ def test_history_round_trips_through_json(tmp_path):
     assert training.load_history(path) == {"loss": [0.5, 0.25], "val_accuracy": [0.75, 0.875]}
 
 
-def test_course_output_dir_is_created(tmp_path, monkeypatch):
+def test_course_output_dir_is_created_per_profile(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path / "out"))
-    assert training.course_output_dir() == tmp_path / "out"
-    assert (tmp_path / "out").is_dir()
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    assert training.course_output_dir() == tmp_path / "out" / "fast"
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    assert training.course_output_dir() == tmp_path / "out" / "full"
+    assert (tmp_path / "out" / "fast").is_dir() and (tmp_path / "out" / "full").is_dir()
+
+
+def test_a_fast_run_never_replaces_a_full_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    (training.course_output_dir() / "m.keras").write_text("full")
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    (training.course_output_dir() / "m.keras").write_text("fast")
+    assert (tmp_path / "full" / "m.keras").read_text() == "full"
+
+
+def test_saved_model_file_finds_this_profiles_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "m.keras").write_text("model")
+    assert training.saved_model_file("m.keras", "chapter 6") == tmp_path / "full" / "m.keras"
+
+
+def test_saved_model_file_names_the_chapter_and_profile_when_missing(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    with pytest.raises(FileNotFoundError, match=r"run chapter 6 in the full profile first") as e:
+        training.saved_model_file("m.keras", "chapter 6")
+    assert "does not count" not in str(e.value)
+
+
+def test_saved_model_file_refuses_the_other_profiles_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("COURSE_PROFILE", "fast")
+    (training.course_output_dir() / "m.keras").write_text("a fast model")
+    monkeypatch.setenv("COURSE_PROFILE", "full")
+    with pytest.raises(FileNotFoundError, match=r"full profile first .*the fast profile's "
+                                                r"fast/m.keras does not count"):
+        training.saved_model_file("m.keras", "chapter 6")
+
+
+@pytest.mark.parametrize(("name", "made_by", "error"),
+                         [(3, "chapter 6", TypeError), ("m.keras", None, TypeError),
+                          ("", "chapter 6", ValueError), ("m.keras", " ", ValueError)])
+def test_saved_model_file_checks_its_arguments(name, made_by, error):
+    with pytest.raises(error, match="name" if name != "m.keras" else "made_by"):
+        training.saved_model_file(name, made_by)
 
 
 def test_device_summary_names_the_cpu_when_no_gpu_is_visible(monkeypatch):

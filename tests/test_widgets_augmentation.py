@@ -73,9 +73,10 @@ def test_explorer_rejects_grey_images():
         augmentation_explorer({})
 
 
-@pytest.mark.parametrize("copies", [0, 25, 2.0])
-def test_explorer_refuses_a_number_of_copies_it_cannot_lay_out(copies):
-    with pytest.raises(ValueError, match=rf"copies must be an integer from 1 to 24, got {copies}"):
+@pytest.mark.parametrize(("copies", "error"), [(0, ValueError), (25, ValueError),
+                                              (2.0, TypeError)])
+def test_explorer_refuses_a_number_of_copies_it_cannot_lay_out(copies, error):
+    with pytest.raises(error, match=rf"copies must be an integer from 1 to 24, got {copies}"):
         augmentation_explorer({"rgb": np.zeros((8, 8, 3), np.uint8)}, copies=copies)
 
 

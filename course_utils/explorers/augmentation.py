@@ -43,6 +43,13 @@ def augmentation_layers(
     """
     from keras import layers
 
+    if not isinstance(flip, bool):
+        raise TypeError(f"flip must be True or False, got {flip!r}")
+    for name, value in (("rotation", rotation), ("translation", translation), ("zoom", zoom),
+                        ("shear", shear)):
+        checks.number(name, value, 0, 1)
+    if seed is not None:
+        checks.integer("seed", seed, None)
     chosen = [layers.RandomFlip("horizontal", seed=seed)] if flip else []
     if rotation:
         chosen.append(layers.RandomRotation(rotation, seed=seed))
@@ -61,6 +68,8 @@ def augment(image: ArrayLike, copies: int, seed: int = 0, **factors: Any) -> np.
     ``factors`` are :func:`augmentation_layers`'s; the layers run in training mode, as they do
     inside a model during ``fit``.
     """
+    image = checks.image("image", image, "RGB")
+    checks.integer("copies", copies)
     batch = np.repeat(np.asarray(image, dtype="float32")[np.newaxis], copies, axis=0)
     for layer in augmentation_layers(seed=seed, **factors):
         batch = layer(batch, training=True)
@@ -89,6 +98,10 @@ def augmentation_grid(steps: Sequence[float] = AUGMENTATION_STEPS,
     For every image: each slider alone over ``steps`` (the others at ``start``), and the
     starting settings drawn with each of ``seeds``; 15 views an image by default.
     """
+    for value in (*checks.array("steps", steps, 1), start):
+        checks.number("each of steps and start", value, 0, max(AUGMENTATION_RANGES.values()))
+    for value in seeds:
+        checks.integer("each seed", value, None)
     base: dict[str, list[Any] | None] = {
         "image": None, **{name: [start] for name in AUGMENTATION_RANGES}, "seed": [seeds[0]]}
     return ([{**base, name: list(steps)} for name in AUGMENTATION_RANGES]
@@ -115,7 +128,7 @@ def augmentation_explorer(
         ValueError: for no images, an image that is not ``(h, w, 3)``, or ``copies``
             outside 1..24.
     """
-    if not images:
+    if not checks.mapping("images", images):
         raise ValueError("augmentation_explorer needs at least one image")
     checks.integer("copies", copies, 1, 24)
     for name, image in images.items():

@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 from traitlets import TraitError
 
+from course_utils import checks
 from course_utils.site import static_explorer
 from course_utils.site.static_explorer import figure_to_frame
 
@@ -43,22 +44,13 @@ StaticGrid = Mapping[str, Sequence[Any] | None]
 
 
 def grey_image(name: str, image: ArrayLike) -> np.ndarray:
-    """Return ``image`` as a float 2-D array; a ``ValueError`` naming it when it is not grey."""
-    array = np.asarray(image, dtype=float)
-    if array.ndim != 2:
-        raise ValueError(
-            f"image {name!r} must be 2-D (grey), got shape {array.shape}; "
-            "convert a colour photo with skimage.color.rgb2gray"
-        )
-    return array
+    """Return ``image`` as a float 2-D array: :func:`course_utils.checks.image`, grey."""
+    return checks.image(f"image {name!r}", image, "grey").astype(float)
 
 
 def rgb_image(name: str, image: ArrayLike, noun: str = "image") -> np.ndarray:
-    """Return ``image`` as an array; a ``ValueError`` naming it when it is not ``(h, w, 3)``."""
-    array = np.asarray(image)
-    if array.ndim != 3 or array.shape[-1] != 3:
-        raise ValueError(f"{noun} {name!r} must be RGB (h, w, 3), got shape {array.shape}")
-    return array
+    """Return ``image`` as an array: :func:`course_utils.checks.image`, ``(h, w, 3)``."""
+    return checks.image(f"{noun} {name!r}", image, "RGB")
 
 
 class Explorer:

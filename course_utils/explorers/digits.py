@@ -63,7 +63,7 @@ def prepare_drawing(ink: ArrayLike, box: int = MNIST_BOX, side: int = MNIST_SIDE
         ValueError: for ink that is not a finite 2-D array in ``[0, 1]``, or a ``box`` that is
             not an integer from 1 to ``side``.
     """
-    values = checks.array("ink", ink, 2, "(height, width)").astype(float)
+    values = checks.image("ink", ink, "grey").astype(float)
     if values.min() < 0 or values.max() > 1:
         raise ValueError(f"ink must lie in [0, 1], got values from {values.min()} to "
                          f"{values.max()}")

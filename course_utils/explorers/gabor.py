@@ -39,7 +39,7 @@ def draw_gabor_view(
     Raises:
         ValueError: for no images, an image that is not 2-D, or bad filter parameters.
     """
-    if not images:
+    if not checks.mapping("images", images):
         raise ValueError("draw_gabor_view needs at least one image")
     grey = {name: grey_image(name, image) for name, image in images.items()}
     filt = gabor.gabor_filter(frequency, theta, sigma)
@@ -82,7 +82,7 @@ def gabor_explorer(
         ValueError: for no images, an image that is not 2-D or too large, or a starting value
             outside its slider's range (a slider would silently clamp it).
     """
-    if not images:
+    if not checks.mapping("images", images):
         raise ValueError("gabor_explorer needs at least one image")
     grey = {name: grey_image(name, image) for name, image in images.items()}
     for name, image in grey.items():

@@ -22,6 +22,7 @@ ClassNames = list[str] | tuple[str, ...]
 
 def _model_input_size(model: Any, image_size: int | tuple[int, int] | None) -> tuple[int, int]:
     """The (height, width) images are resized to: ``image_size``, else the model's input."""
+    checks.model("model", model)
     if image_size is not None:
         return (image_size, image_size) if isinstance(image_size, int) else tuple(image_size)
     height, width = tuple(model.input_shape)[1:3]
@@ -127,7 +128,7 @@ def gradcam_explorer(
     """
     from course_utils import interpret
 
-    if not photos:
+    if not checks.mapping("photos", photos):
         raise ValueError("gradcam_explorer needs at least one photo")
     checks.integer("top", top, 1, 20)
     if not layer_names:

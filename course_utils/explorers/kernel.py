@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
-from course_utils import kernels, plots
+from course_utils import checks, kernels, plots
 from course_utils.explorers.base import Explorer, grey_image
 from course_utils.site import live
 
@@ -43,7 +43,8 @@ def output_limits(output: ArrayLike, kernel: ArrayLike) -> tuple[bool, float, fl
     >>> output_limits(np.arange(-100.0, 101.0), kernels.SOBEL_X)
     (True, -99.0, 99.0)
     """
-    output = np.asarray(output, dtype=float)
+    output = checks.array("output", output, (1, 2)).astype(float)
+    kernel = checks.array("kernel", kernel, 2)
     if np.isclose(np.sum(kernel), 0):
         limit = float(np.percentile(np.abs(output), 99)) or float(np.abs(output).max()) or 1.0
         return True, -limit, limit
@@ -82,8 +83,8 @@ def draw_kernel_view(
     The output is coloured by :func:`output_limits` (signed for kernels that sum to 0, grey
     otherwise), with a colour bar; the title gives the output's true range.
     """
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
+    image = checks.image("image", image, "grey").astype(float)
+    kernel = checks.array("kernel", kernel, 2).astype(float)
     output = kernels.convolve2d(image, kernel, padding)
     fig, axes = plots.new_figure(1, 3, size=3.2)
     height, width = image.shape
@@ -142,10 +143,12 @@ def kernel_explorer(
         ValueError: for no images, an image that is not 2-D or too large, a preset that does
             not fit the grid, an unknown ``preset`` name or ``padding``.
     """
-    if not images:
+    if not checks.mapping("images", images):
         raise ValueError("kernel_explorer needs at least one image")
-    if not presets:
+    if not checks.mapping("presets", presets):
         raise ValueError("kernel_explorer needs at least one preset kernel")
+    if not isinstance(padding, str):
+        raise TypeError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     if padding not in kernels.PADDINGS:
         raise ValueError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     specs, grey = {}, {}

@@ -35,6 +35,7 @@ def window_coverage(n: int, k: int, padding: kernels.Padding = "valid",
     Raises:
         ValueError: for a window that cannot slide over the input (:func:`kernels.check_window`).
     """
+    kernels.check_window(n, k, padding, stride)
     along = np.zeros(n, dtype=int)
     for start in _window_starts(n, k, padding, stride):
         along[max(start, 0):min(start + k, n)] += 1
@@ -141,6 +142,8 @@ def padding_stride_explorer(
     checks.integer("n", n, 1, largest)
     checks.integer("k", k, 1, largest)
     checks.integer("stride", stride, 1, MAX_STRIDE)
+    if not isinstance(padding, str):
+        raise TypeError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     if padding not in kernels.PADDINGS:
         raise ValueError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     kernels.output_size(n, k, padding, stride)  # fail early on a bad first view

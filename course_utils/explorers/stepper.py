@@ -70,8 +70,9 @@ def convolution_step(
         ValueError: if the convolution is impossible (see :func:`kernels.convolve2d`) or
             ``position`` is not one of the output's pixels.
     """
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
+    image = checks.image("image", image, "grey").astype(float)
+    kernel = checks.array("kernel", kernel, 2).astype(float)
+    checks.integer("position", position, None)
     out_h, out_w = kernels.convolve2d(image, kernel, "valid", stride).shape
     if not 0 <= position < out_h * out_w:
         raise ValueError(
@@ -101,8 +102,8 @@ def draw_convolution_step(
     product (each value written in its cell, with ``sum = ...``), and the output map filled up
     to this position with the new value outlined.
     """
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
+    image = checks.image("image", image, "grey").astype(float)
+    kernel = checks.array("kernel", kernel, 2).astype(float)
     step = convolution_step(image, kernel, position, stride)
     output = kernels.convolve2d(image, kernel, "valid", stride)
     kh, kw = kernel.shape
@@ -162,7 +163,7 @@ def convolution_stepper(
     image = grey_image("image", image)
     checks.integer("the image's height", image.shape[0], 1, 32)
     checks.integer("the image's width", image.shape[1], 1, 32)
-    kernel = np.asarray(kernel, dtype=float)
+    kernel = checks.array("kernel", kernel, 2).astype(float)
     steps = kernels.convolve2d(image, kernel, "valid", stride).size
     position = steps // 2 if position is None else position
     convolution_step(image, kernel, position, stride)  # fail early on a bad position
