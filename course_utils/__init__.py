@@ -11,3 +11,8 @@ Importing the package is cheap: TensorFlow is only imported by the functions tha
 """
 
 __version__ = "0.1.0"
+
+# In IPython (a chapter's kernel), figures' outputs carry alt text (course_utils.figure_alt).
+from course_utils import figure_alt as _figure_alt  # noqa: E402
+
+_figure_alt.register()

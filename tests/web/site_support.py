@@ -33,8 +33,11 @@ SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 #: Files the site is built from besides the pages themselves.
 BUILD_INPUTS = ("_config.yml", "_toc.yml", "course_utils/site/offline_site.py",
-                "course_utils/site/models.py", "_vendor/mathjax/tex-mml-chtml.js",
-                "_vendor/onnxruntime/ort.wasm.min.js")
+                "course_utils/site/models.py", "_vendor/mathjax/startup.js",
+                "_vendor/onnxruntime/ort.wasm.min.js",
+                "course_utils/site/accessible_pages.py", "course_utils/site/page_html.py",
+                "course_utils/site/theme_assets.py",
+                "course_utils/site/theme/accessible_pages.css")
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 CHROMIUM_ARGS = [
