@@ -37,10 +37,10 @@ _KIND_PLURALS = {"image": "images", "line plot": "line plots", "bar chart": "bar
 _MATH_NAME = re.compile(r"\\([A-Za-z]+)")
 
 
-def clean(text: object) -> str:
+def _clean(text: object) -> str:
     """Return a label as plain words: no mathtext markup, no line breaks, no extra spaces.
 
-    >>> clean("Gaussian, $\\\\sigma$ = 2\\n(13x13)")
+    >>> _clean("Gaussian, $\\\\sigma$ = 2\\n(13x13)")
     'Gaussian, sigma = 2 (13x13)'
     """
     text = str(text or "")
@@ -50,15 +50,15 @@ def clean(text: object) -> str:
     return " ".join(text.split())
 
 
-def listed(items: list[str], limit: int = MAX_LISTED) -> str:
+def _listed(items: list[str], limit: int = MAX_LISTED) -> str:
     """Join items as prose, ``a, b and c``, naming at most ``limit`` of them; items that hold
     commas themselves are separated by semicolons.
 
-    >>> listed(["a", "b", "c"])
+    >>> _listed(["a", "b", "c"])
     'a, b and c'
-    >>> listed(["a", "b", "c", "d"], limit=2)
+    >>> _listed(["a", "b", "c", "d"], limit=2)
     'a, b and 2 more'
-    >>> listed(["same, stride 1", "same, stride 2", "valid, stride 1"])
+    >>> _listed(["same, stride 1", "same, stride 2", "valid, stride 1"])
     'same, stride 1; same, stride 2; and valid, stride 1'
     """
     items = [item for item in items if item]
@@ -91,13 +91,13 @@ def _has_content(ax: Any) -> bool:
     return bool(ax.images or ax.lines or ax.patches or ax.collections or ax.texts)
 
 
-def panels(fig: Any) -> list[Any]:
+def _panels(fig: Any) -> list[Any]:
     """Return the axes of ``fig`` that show something (no colour bars, no empty panels)."""
     return [ax for ax in fig.get_axes()
             if not _is_colorbar(ax) and (_has_content(ax) or ax.axison and ax.get_title())]
 
 
-def kind(ax: Any) -> str:
+def _kind(ax: Any) -> str:
     """Name what a panel draws: image, heatmap, bar chart, line plot, scatter plot, panel."""
     if ax.images:
         labelled = ax.get_xlabel() and ax.get_ylabel()
@@ -114,7 +114,7 @@ def kind(ax: Any) -> str:
 def _tick_words(ax: Any, axis: str) -> list[str]:
     """The tick labels of one axis when they are words (a bar chart's categories)."""
     labels = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
-    words = [clean(label.get_text()) for label in labels]
+    words = [_clean(label.get_text()) for label in labels]
     words = [word for word in words if word]
     numeric = re.compile(r"^[\s\u2212+\-0-9.,eE%]*$")
     return words if words and not all(numeric.match(word) for word in words) else []
@@ -122,14 +122,14 @@ def _tick_words(ax: Any, axis: str) -> list[str]:
 
 def _legend_words(ax: Any) -> list[str]:
     legend = ax.get_legend()
-    return [clean(text.get_text()) for text in legend.get_texts()] if legend else []
+    return [_clean(text.get_text()) for text in legend.get_texts()] if legend else []
 
 
-def panel_details(ax: Any) -> str:
+def _panel_details(ax: Any) -> str:
     """Describe one panel's content without its title, e.g. ``a line plot of loss against
     epoch, with lines for training and validation``."""
-    what = kind(ax)
-    xlabel, ylabel = clean(ax.get_xlabel()), clean(ax.get_ylabel())
+    what = _kind(ax)
+    xlabel, ylabel = _clean(ax.get_xlabel()), _clean(ax.get_ylabel())
     text = _a(what)
     if what == "image":
         shape = ax.images[0].get_array().shape
@@ -142,14 +142,14 @@ def panel_details(ax: Any) -> str:
         text += f" of {value}" if value else ""
         text += f" by {category}" if category else ""
         if categories:
-            text += f", bars for {listed(categories)}"
+            text += f", bars for {_listed(categories)}"
     elif ylabel and xlabel:
         text += f" of {ylabel} against {xlabel}"
     elif ylabel or xlabel:
         text += f" of {ylabel or xlabel}"
     series = _legend_words(ax)
     if series:
-        text += f", with {'lines' if what == 'line plot' else 'series'} for {listed(series)}"
+        text += f", with {'lines' if what == 'line plot' else 'series'} for {_listed(series)}"
     return text
 
 
@@ -170,11 +170,11 @@ def _layout(axes: list[Any]) -> tuple[int, int]:
 
 
 def _grid_phrase(axes: list[Any]) -> str:
-    kinds = Counter(kind(ax) for ax in axes)
+    kinds = Counter(_kind(ax) for ax in axes)
     if len(kinds) == 1:
         what = _counted(len(axes), next(iter(kinds)))
     else:
-        what = f"{len(axes)} panels ({listed([_counted(n, k) for k, n in kinds.items()])})"
+        what = f"{len(axes)} panels ({_listed([_counted(n, k) for k, n in kinds.items()])})"
     rows, cols = _layout(axes)
     if rows == 1 and cols > 1:
         return f"a row of {what}"
@@ -191,41 +191,48 @@ def describe(fig: Any) -> str:
     The figure's suptitle (or a single panel's title) comes first; then what its panels
     are, the panels' titles, and for plots their axes, series and categories. A figure
     without any text is still named by what it draws.
+
+    Raises:
+        TypeError: if ``fig`` is not a Matplotlib figure.
     """
-    axes = panels(fig)
-    titles = [clean(fig.get_suptitle())]
-    titles += [clean(sub.get_suptitle()) for sub in getattr(fig, "subfigs", [])]
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    axes = _panels(fig)
+    titles = [_clean(fig.get_suptitle())]
+    titles += [_clean(sub.get_suptitle()) for sub in getattr(fig, "subfigs", [])]
     heading = ". ".join(title for title in titles if title)
     if not axes:
         return _sentence(heading or "An empty figure")
     if len(axes) == 1:
         ax = axes[0]
-        title = clean(ax.get_title())
-        body = panel_details(ax)
+        title = _clean(ax.get_title())
+        body = _panel_details(ax)
         if title and heading:
             body += f", titled {title}"
         heading = heading or title
     else:
-        titled = [ax for ax in axes if clean(ax.get_title())]
+        titled = [ax for ax in axes if _clean(ax.get_title())]
         body = _grid_phrase(axes)
         if titled:
             top_row = _layout(axes)[0] > 1 and all(_row(ax) == 0 for ax in titled)
             body += ", with columns titled " if top_row else ", titled "
-            body += listed([clean(ax.get_title()) for ax in titled])
-        row_labels = [clean(ax.get_ylabel()) for ax in axes
-                      if kind(ax) == "image" and ax.get_ylabel()]
+            body += _listed([_clean(ax.get_title()) for ax in titled])
+        row_labels = [_clean(ax.get_ylabel()) for ax in axes
+                      if _kind(ax) == "image" and ax.get_ylabel()]
         if row_labels:
-            body += f"; rows labelled {listed(row_labels)}"
-        plots_ = [ax for ax in axes if kind(ax) != "image"]
-        details = [f"{clean(ax.get_title()) or 'panel ' + str(axes.index(ax) + 1)}: "
-                   f"{panel_details(ax)}" for ax in plots_[:4]]
+            body += f"; rows labelled {_listed(row_labels)}"
+        plots_ = [ax for ax in axes if _kind(ax) != "image"]
+        details = [f"{_clean(ax.get_title()) or 'panel ' + str(axes.index(ax) + 1)}: "
+                   f"{_panel_details(ax)}" for ax in plots_[:4]]
         if details:
             body += "; " + "; ".join(details)
     text = (_sentence(heading, capital=False) + " " if heading else "") + _sentence(body)
     return text if len(text) <= MAX_CHARS else text[:MAX_CHARS - 1].rstrip() + "\u2026"
 
 
-def drawn_as(shell: Any, fig: Any) -> list[str]:
+def _drawn_as(shell: Any, fig: Any) -> list[str]:
     """The image types IPython's formatters will draw ``fig`` as (``image/png`` inline)."""
     formatters = shell.display_formatter.formatters
     mimes = []
@@ -238,7 +245,7 @@ def drawn_as(shell: Any, fig: Any) -> list[str]:
     return mimes
 
 
-def figure_metadata(fig: Any, shell: Any) -> tuple[dict, dict]:
+def _figure_metadata(fig: Any, shell: Any) -> tuple[dict, dict]:
     """What the mimebundle formatter returns: no data of its own, the description as metadata
     for each image type the figure is drawn as.
 
@@ -247,26 +254,32 @@ def figure_metadata(fig: Any, shell: Any) -> tuple[dict, dict]:
     """
     try:
         alt = describe(fig)
-        mimes = drawn_as(shell, fig)
+        mimes = _drawn_as(shell, fig)
     except Exception:  # a figure this cannot read still displays; it gets no description
         return {}, {}
     return {}, {mime: {ALT_KEY: alt} for mime in mimes}
 
 
 def register(shell: Any = None) -> bool:
-    """Register :func:`figure_metadata` for Matplotlib figures with IPython's display.
+    """Register :func:`_figure_metadata` for Matplotlib figures with IPython's display.
 
     The formatter is registered once per shell: registering again replaces it.
 
     Uses the running IPython shell (none outside IPython, where this does nothing) and
     registers by name, so Matplotlib is not imported. Returns whether it registered.
+
+    Raises:
+        TypeError: if ``shell`` is given and is not an IPython shell.
     """
     if shell is None:
         ipython = sys.modules.get("IPython")
         shell = ipython.get_ipython() if ipython is not None else None
+        if shell is None:
+            return False
     formatter = getattr(getattr(shell, "display_formatter", None), "mimebundle_formatter", None)
     if formatter is None:
-        return False
+        raise TypeError(f"shell must be an IPython shell with display formatters, got "
+                        f"{type(shell).__name__}")
     formatter.for_type_by_name("matplotlib.figure", "Figure", functools.partial(
         _mimebundle, shell=shell))
     return True
@@ -274,4 +287,4 @@ def register(shell: Any = None) -> bool:
 
 def _mimebundle(fig: Any, include: Any = None, exclude: Any = None, *,
                 shell: Any) -> tuple[dict, dict]:
-    return figure_metadata(fig, shell)
+    return _figure_metadata(fig, shell)

@@ -5,7 +5,7 @@ import numpy as np
 from bad_calls_arrays import INF, NAN, spoiled
 from bad_calls_models import GREY, K3, NOWHERE, tiny
 
-from course_utils import config, data, explorers, keras_cache, training
+from course_utils import config, data, explorers, figure_alt, keras_cache, training
 
 RGB = np.full((8, 8, 3), 100.0)
 
@@ -104,6 +104,14 @@ ROWS = {
     "training.load_history": [
         (TypeError, "path must be", lambda: training.load_history(None)),
         (FileNotFoundError, NOWHERE, lambda: training.load_history(NOWHERE)),
+    ],
+    "figure_alt.describe": [
+        (TypeError, "fig must be a matplotlib Figure, got str", lambda: figure_alt.describe("f")),
+        (TypeError, "fig must be a matplotlib Figure, got NoneType",
+         lambda: figure_alt.describe(None)),
+    ],
+    "figure_alt.register": [
+        (TypeError, "shell must be an IPython shell", lambda: figure_alt.register("shell")),
     ],
     "training.smooth": [
         (TypeError, "factor must be", lambda: training.smooth([1.0], "0.5")),

@@ -123,7 +123,8 @@ def test_the_description_survives_a_png_formatter_registered_later():
 
 
 def test_outside_ipython_nothing_is_registered(monkeypatch: pytest.MonkeyPatch):
-    assert not figure_alt.register(SimpleNamespace())
+    with pytest.raises(TypeError, match="shell must be an IPython shell"):
+        figure_alt.register(SimpleNamespace())
     monkeypatch.delitem(__import__("sys").modules, "IPython", raising=False)
     assert not figure_alt.register()
 

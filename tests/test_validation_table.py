@@ -38,8 +38,8 @@ NOTHING_TO_REFUSE = {
 }
 
 #: Public functions whose every argument can only be of a wrong kind (no range to leave).
-KIND_ONLY = {"checks.numbers", "checks.model", "checks.mapping", "onnx_models.onnx_bytes",
-             "onnx_models.output_names"}
+KIND_ONLY = {"checks.numbers", "checks.model", "checks.mapping", "figure_alt.describe",
+             "figure_alt.register", "onnx_models.onnx_bytes", "onnx_models.output_names"}
 
 #: Packages left out, with the reason.
 LEFT_OUT = {
