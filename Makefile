@@ -18,10 +18,14 @@ MATHJAX := _vendor/mathjax/tex-mml-chtml.js
 ORT_VERSION := 1.30.0
 ORT := _vendor/onnxruntime/ort.wasm.min.js
 ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.mjs
+# axe-core for the browser test's accessibility checks (tests/web/), also from npm; only the
+# tests load it, so it goes to _build/test-vendor/, not into the site's _vendor/.
+AXE_VERSION := 4.10.3
+AXE := _build/test-vendor/axe.min.js
 # The CI timings the results page reports (see course_utils/site/report.py and .ci/run).
 CI_TIMINGS := _build/ci/notebook_seconds.json
 
-.PHONY: setup seed vendor results book results-page test test-unit lint notebooks
+.PHONY: setup seed vendor axe results book results-page test test-unit lint notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
@@ -66,6 +70,18 @@ $(ORT): Makefile
 
 vendor: $(MATHJAX) $(ORT)
 
+$(AXE): Makefile
+	@command -v npm >/dev/null || { echo "make axe needs npm (Debian: apt-get install npm)"; exit 1; }
+	rm -rf _build/test-vendor/tmp && mkdir -p _build/test-vendor/tmp
+	cd _build/test-vendor/tmp && npm pack --silent --loglevel=error axe-core@$(AXE_VERSION) >/dev/null
+	tar -xzf _build/test-vendor/tmp/axe-core-$(AXE_VERSION).tgz -C _build/test-vendor/tmp \
+		package/axe.min.js package/LICENSE
+	mv _build/test-vendor/tmp/package/axe.min.js _build/test-vendor/tmp/package/LICENSE _build/test-vendor/
+	rm -rf _build/test-vendor/tmp
+	touch $@
+
+axe: $(AXE)
+
 # The results page is read from the committed notebooks' glued values and timing metadata,
 # and from the CI timings that `make test` and .ci/run record under _build/ci/ when present.
 results: setup
@@ -86,7 +102,7 @@ lint: setup
 
 # The browser tests (tests/web/) reuse _build/html when it is newer than every
 # source, else they run `make book` themselves. tests/conftest.py records each notebook's nbval time.
-test: seed lint
+test: seed lint $(AXE)
 	COURSE_PROFILE=$${COURSE_PROFILE:-fast} COURSE_CI_TIMINGS=$(CI_TIMINGS) \
 		$(BIN)/python -m pytest tests course_utils $(NOTEBOOKS) \
 		--doctest-modules --nbval --nbval-current-env --nbval-cell-timeout=1200 -p no:cacheprovider
@@ -100,9 +116,11 @@ test-unit: seed
 		--ignore=tests/test_launch_buttons.py --ignore=tests/test_requirements.py
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says
-# otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run.
+# otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run. These are
+# the site's outputs: COURSE_SITE_FRAMES=1 makes the static explorers draw their frames.
 notebooks: seed
 	for nb in $(NOTEBOOKS); do \
-		COURSE_PROFILE=$${COURSE_PROFILE:-full} $(BIN)/jupyter nbconvert --to notebook \
+		COURSE_PROFILE=$${COURSE_PROFILE:-full} COURSE_SITE_FRAMES=1 \
+			$(BIN)/jupyter nbconvert --to notebook \
 			--execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
 	done

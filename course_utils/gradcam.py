@@ -45,25 +45,58 @@ class GradCam:
     probabilities: np.ndarray
 
 
-def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
-    """Resize an ``(h, w, 3)`` photo to the model's input with bilinear interpolation.
+#: What transparent pixels are laid over before a model sees a photo: white.
+ALPHA_BACKGROUND = 255.0
 
-    Returns ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
-    The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
-    over the square stretches back over the whole photo.
+_PHOTO_SHAPES = "a grey (h, w), grey and alpha (h, w, 2), RGB (h, w, 3) or RGBA (h, w, 4) photo"
+
+
+def composite_alpha(photo: ArrayLike) -> np.ndarray:
+    """Return a photo's pixels with any transparency laid over white: RGB or grey, no alpha.
+
+    The course's one rule for transparent pixels (a PNG's alpha channel), the same in the
+    site's photo and kernel explorers (``site/js/live_common.js``, ``readImage``): each pixel
+    becomes ``alpha * colour + (1 - alpha) * 255`` with ``alpha`` in ``[0, 1]`` (the 8-bit
+    alpha over 255), rounded to whole numbers as the browser's 8-bit canvas does. A fully
+    transparent pixel is white, whatever colour it stored; without alpha (grey ``(h, w)``,
+    RGB ``(h, w, 3)``) the photo is returned unchanged, as floats. Pixels are in ``[0, 255]``.
+
+    >>> composite_alpha(np.array([[[10, 20, 30, 0], [10, 20, 30, 255], [0, 0, 0, 51]]]))[0]
+    array([[255., 255., 255.],
+           [ 10.,  20.,  30.],
+           [204., 204., 204.]])
 
     Raises:
-        ValueError: for a photo that is not a finite grey ``(h, w)`` or RGB ``(h, w, 3)``
-            array, or a ``size`` that is not a positive integer or a pair of them.
+        ValueError: for a photo that is not a finite ``(h, w)`` or ``(h, w, 2 to 4)`` array.
+    """
+    checks.array("photo", photo, (2, 3), _PHOTO_SHAPES)
+    array = np.asarray(photo, dtype=float)
+    if array.ndim == 3 and array.shape[-1] not in (2, 3, 4):
+        raise ValueError(f"photo must be {_PHOTO_SHAPES}, got shape {array.shape}")
+    if array.ndim == 2 or array.shape[-1] == 3:
+        return array
+    colour, alpha = array[..., :-1], array[..., -1:] / 255.0
+    out = np.round(alpha * colour + (1 - alpha) * ALPHA_BACKGROUND)
+    return out[..., 0] if out.shape[-1] == 1 else out
+
+
+def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize a photo to the model's input with bilinear interpolation.
+
+    Returns ``float32`` RGB pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
+    The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
+    over the square stretches back over the whole photo. A grey photo is repeated into three
+    channels; transparent pixels are laid over white first (:func:`composite_alpha`).
+
+    Raises:
+        ValueError: for a photo that is not a finite grey ``(h, w)``, grey and alpha
+            ``(h, w, 2)``, RGB ``(h, w, 3)`` or RGBA ``(h, w, 4)`` array, or a ``size`` that
+            is not a positive integer or a pair of them.
     """
     import tensorflow as tf
 
     shape = _size_pair("size", size)
-    checks.array("photo", photo, (2, 3), "a grey (h, w) or RGB (h, w, 3) photo")
-    if np.ndim(photo) == 3 and np.shape(photo)[-1] != 3:
-        raise ValueError(f"photo must be a grey (h, w) or RGB (h, w, 3) photo, got shape "
-                         f"{np.shape(photo)}")
-    array = np.asarray(photo, dtype="float32")
+    array = composite_alpha(photo).astype("float32")
     if array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=-1)
     return tf.image.resize(array, shape, method="bilinear").numpy()
@@ -234,9 +267,11 @@ def overlay_heatmap(
 ) -> np.ndarray:
     """Colour a heatmap and blend it over a photo at the photo's full resolution.
 
-    The heatmap is upscaled to the photo's size (:func:`upscale_heatmap`) and coloured with
-    ``cmap``; each pixel is ``(1 - alpha) * photo + alpha * colour``. Grey photos are turned
-    into RGB first. Photo pixels are in ``[0, 255]``.
+    The heatmap's values are upscaled to the photo's size (:func:`upscale_heatmap`), then
+    coloured with ``cmap`` (so only the colour map's own colours appear, never a blend of
+    two); each pixel is ``(1 - alpha) * photo + alpha * colour``, truncated to 8 bits. Grey
+    photos are turned into RGB first, transparent pixels laid over white
+    (:func:`composite_alpha`). Photo pixels are in ``[0, 255]``.
 
     Returns:
         An ``uint8`` RGB image with the photo's height and width.
@@ -245,18 +280,16 @@ def overlay_heatmap(
     [127, 0, 0]
 
     Raises:
-        ValueError: for a photo that is not a finite ``(h, w)`` or ``(h, w, channels)``
-            array, a heatmap that is not a finite 2-D array, an ``alpha`` outside ``[0, 1]``
-            or an unknown colour map.
+        ValueError: for a photo that is not a finite ``(h, w)`` or ``(h, w, 2 to 4)`` array,
+            a heatmap that is not a finite 2-D array, an ``alpha`` outside ``[0, 1]`` or an
+            unknown colour map.
     """
-    checks.array("photo", photo, (2, 3), "a grey (h, w) or colour (h, w, channels) photo")
+    picture = composite_alpha(photo)
     checks.number("alpha", alpha, 0, 1)
     if cmap not in colormaps:
         raise ValueError(f"cmap must be a Matplotlib colour map such as 'jet', got {cmap!r}")
-    picture = np.asarray(photo, dtype=float)
     if picture.ndim == 2:
         picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
-    picture = picture[..., :3]
     up = upscale_heatmap(heatmap, picture.shape[:2])
     colour = colormaps[cmap](up)[..., :3] * 255.0
     return np.clip((1 - alpha) * picture + alpha * colour, 0, 255).astype(np.uint8)
