@@ -117,9 +117,11 @@ test-other-cpu: seed
 		--nbval --nbval-current-env --nbval-cell-timeout=1200 -p no:cacheprovider
 
 # Re-execute notebooks top to bottom in place (full profile unless COURSE_PROFILE says
-# otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run.
+# otherwise), keeping per-cell timing metadata. Commit notebooks only from a full run. These are
+# the site's outputs: COURSE_SITE_FRAMES=1 makes the static explorers draw their frames.
 notebooks: seed
 	for nb in $(NOTEBOOKS); do \
-		COURSE_PROFILE=$${COURSE_PROFILE:-full} $(BIN)/jupyter nbconvert --to notebook \
+		COURSE_PROFILE=$${COURSE_PROFILE:-full} COURSE_SITE_FRAMES=1 \
+			$(BIN)/jupyter nbconvert --to notebook \
 			--execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \
 	done

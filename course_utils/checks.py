@@ -212,6 +212,8 @@ IMAGE_LAYOUTS: dict[str, tuple[tuple[int | None, ...], str]] = {
     "RGB": ((3,), "RGB (h, w, 3)"),
     "grey or RGB": ((None, 3), "a grey (h, w) or RGB (h, w, 3) image"),
     "drawable": ((None, 1, 3, 4), "(h, w), (h, w, 1), (h, w, 3) or (h, w, 4)"),
+    "photo": ((None, 1, 2, 3, 4), "a grey (h, w) or (h, w, 1), grey and alpha (h, w, 2), "
+                                  "RGB (h, w, 3) or RGBA (h, w, 4) photo"),
 }
 
 
@@ -227,7 +229,8 @@ def image(name: str, value: ArrayLike, layout: str = "grey or RGB",
         value: what was passed.
         layout: a key of :data:`IMAGE_LAYOUTS`: ``"grey"`` (``(h, w)``), ``"RGB"``
             (``(h, w, 3)``), ``"grey or RGB"``, or ``"drawable"`` (what ``imshow`` draws:
-            grey ``(h, w)`` or ``(h, w, 1)``, RGB, RGBA).
+            grey ``(h, w)`` or ``(h, w, 1)``, RGB, RGBA), or ``"photo"`` (those and grey with
+            alpha ``(h, w, 2)``).
         nan_ok: accept NaN pixels (drawn blank); infinity is still refused.
 
     >>> image("image", np.zeros((2, 3))).shape

@@ -1,4 +1,4 @@
-"""The execution profile and random seeds.
+"""The execution profile, the site-outputs switch and random seeds.
 
 Every notebook runs in one of two profiles, chosen by the ``COURSE_PROFILE`` environment
 variable, which is read here and nowhere else:
@@ -9,6 +9,12 @@ variable, which is read here and nowhere else:
     What CI executes: fewer epochs and smaller subsets, through exactly the same code.
 
 Notebooks never branch on the profile; they only size things with :func:`by_profile`.
+
+``COURSE_SITE_FRAMES`` (read here and nowhere else; ``make notebooks`` sets it to ``1``) says
+that this run makes the outputs the site is built from: only then does a static explorer
+(augmentation, Grad-CAM) draw its frames for every setting of its grid
+(:func:`site_frames`). A reader running a chapter in JupyterLab gets the live widget without
+paying for frames nobody sees.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Literal, TypeVar
 
 PROFILE_VARIABLE = "COURSE_PROFILE"
 PROFILES = ("full", "fast")
+SITE_FRAMES_VARIABLE = "COURSE_SITE_FRAMES"
 DEFAULT_SEED = 42
 
 Profile = Literal["full", "fast"]
@@ -54,6 +61,22 @@ def by_profile(full: T, fast: T) -> T:
         epochs = config.by_profile(full=15, fast=1)
     """
     return fast if profile() == "fast" else full
+
+
+def site_frames() -> bool:
+    """Return whether ``$COURSE_SITE_FRAMES`` asks for the site's static-explorer frames.
+
+    ``1``, ``true`` or ``yes`` turn it on; unset, empty, ``0``, ``false`` or ``no`` leave it off.
+
+    Raises:
+        ValueError: for any other value.
+    """
+    value = os.environ.get(SITE_FRAMES_VARIABLE, "").strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("", "0", "false", "no"):
+        return False
+    raise ValueError(f"{SITE_FRAMES_VARIABLE}={value!r}: use 1 (the site's outputs) or 0")
 
 
 def seed_everything(seed: int = DEFAULT_SEED) -> None:

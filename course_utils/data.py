@@ -443,6 +443,9 @@ def photo_path(name: str) -> Path:
 def load_photo(name: str) -> np.ndarray:
     """Return a sample photo as an ``uint8`` array (RGB ``(h, w, 3)``; ``camera`` is grey).
 
+    A photo with an alpha channel comes laid over white (:func:`course_utils.gradcam.
+    composite_alpha`, the rule the site's explorers follow too).
+
     Names: the downloadable photos of :data:`PHOTO_ORIGINS` (``elephant``, ``grace_hopper``)
     and scikit-image's bundled :data:`SKIMAGE_PHOTOS` (``chelsea``, ``coffee``...).
 
@@ -464,7 +467,12 @@ def load_photo(name: str) -> np.ndarray:
         )
     import skimage.io
 
-    return np.asarray(read_cached(photo_path(name), skimage.io.imread))
+    from course_utils.gradcam import composite_alpha
+
+    photo = np.asarray(read_cached(photo_path(name), skimage.io.imread))
+    if photo.ndim == 3 and photo.shape[-1] in (2, 4):  # transparent pixels: over white
+        photo = composite_alpha(photo).astype(np.uint8)
+    return photo
 
 
 def main(argv: Sequence[str] | None = None) -> int:

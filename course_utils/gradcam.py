@@ -45,23 +45,56 @@ class GradCam:
     probabilities: np.ndarray
 
 
-def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
-    """Resize an ``(h, w, 3)`` photo to the model's input with bilinear interpolation.
+#: What transparent pixels are laid over before a model sees a photo: white.
+ALPHA_BACKGROUND = 255.0
 
-    Returns ``float32`` pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
+def composite_alpha(photo: ArrayLike) -> np.ndarray:
+    """Return a photo's pixels with any transparency laid over white: RGB or grey, no alpha.
+
+    The course's one rule for transparent pixels (a PNG's alpha channel), the same in the
+    site's photo and kernel explorers (``site/js/live_common.js``, ``readImage``): each pixel
+    becomes ``alpha * colour + (1 - alpha) * 255`` with ``alpha`` in ``[0, 1]`` (the 8-bit
+    alpha over 255), rounded to whole numbers as the browser's 8-bit canvas does. A fully
+    transparent pixel is white, whatever colour it stored; without alpha (grey ``(h, w)``,
+    RGB ``(h, w, 3)``) the photo is returned unchanged, as floats. Pixels are in ``[0, 255]``.
+
+    >>> composite_alpha(np.array([[[10, 20, 30, 0], [10, 20, 30, 255], [0, 0, 0, 51]]]))[0]
+    array([[255., 255., 255.],
+           [ 10.,  20.,  30.],
+           [204., 204., 204.]])
+
+    Raises:
+        TypeError: for a photo that is not an array of real numbers.
+        ValueError: for a photo that is not a finite, non-empty image of the layouts above
+            (:func:`course_utils.checks.image`, ``"photo"``).
+    """
+    array = checks.image("photo", photo, "photo").astype(float)
+    if array.ndim == 2 or array.shape[-1] == 3:
+        return array
+    if array.shape[-1] == 1:
+        return array[..., 0]
+    colour, alpha = array[..., :-1], array[..., -1:] / 255.0
+    out = np.round(alpha * colour + (1 - alpha) * ALPHA_BACKGROUND)
+    return out[..., 0] if out.shape[-1] == 1 else out
+
+
+def resize_for_model(photo: ArrayLike, size: int | tuple[int, int]) -> np.ndarray:
+    """Resize a photo to the model's input with bilinear interpolation.
+
+    Returns ``float32`` RGB pixels in ``[0, 255]``, ``(size, size, 3)`` (or ``size`` = (h, w)).
     The aspect ratio is not kept: the whole photo is squeezed into the square, so a heatmap
-    over the square stretches back over the whole photo.
+    over the square stretches back over the whole photo. A grey photo is repeated into three
+    channels; transparent pixels are laid over white first (:func:`composite_alpha`).
 
     Raises:
         TypeError: for a photo that is not an array of real numbers, or a ``size`` that is
             not an integer or a pair of them.
-        ValueError: for a photo that is not a finite, non-empty grey ``(h, w)`` or RGB
-            ``(h, w, 3)`` image (:func:`course_utils.checks.image`), or a ``size`` below 1.
+        ValueError: for a photo that :func:`composite_alpha` refuses, or a ``size`` below 1.
     """
     import tensorflow as tf
 
     shape = _size_pair("size", size)
-    array = checks.image("photo", photo, "grey or RGB").astype("float32")
+    array = composite_alpha(photo).astype("float32")
     if array.ndim == 2:
         array = np.repeat(array[..., np.newaxis], 3, axis=-1)
     return tf.image.resize(array, shape, method="bilinear").numpy()
@@ -241,9 +274,11 @@ def overlay_heatmap(
 ) -> np.ndarray:
     """Colour a heatmap and blend it over a photo at the photo's full resolution.
 
-    The heatmap is upscaled to the photo's size (:func:`upscale_heatmap`) and coloured with
-    ``cmap``; each pixel is ``(1 - alpha) * photo + alpha * colour``. Grey photos are turned
-    into RGB first. Photo pixels are in ``[0, 255]``.
+    The heatmap's values are upscaled to the photo's size (:func:`upscale_heatmap`), then
+    coloured with ``cmap`` (so only the colour map's own colours appear, never a blend of
+    two); each pixel is ``(1 - alpha) * photo + alpha * colour``, truncated to 8 bits. Grey
+    photos are turned into RGB first, transparent pixels laid over white
+    (:func:`composite_alpha`). Photo pixels are in ``[0, 255]``.
 
     Returns:
         An ``uint8`` RGB image with the photo's height and width.
@@ -254,11 +289,10 @@ def overlay_heatmap(
     Raises:
         TypeError: for a photo or heatmap that is not an array of real numbers, an ``alpha``
             that is not a number or a ``cmap`` that is not a string.
-        ValueError: for a photo that is not a finite, non-empty grey or colour image
-            (:func:`course_utils.checks.image`, ``"drawable"``), a heatmap that is not a
+        ValueError: for a photo that :func:`composite_alpha` refuses, a heatmap that is not a
             finite 2-D array, an ``alpha`` outside ``[0, 1]`` or an unknown colour map.
     """
-    picture = checks.image("photo", photo, "drawable").astype(float)
+    picture = composite_alpha(photo)
     checks.number("alpha", alpha, 0, 1)
     if not isinstance(cmap, str):
         raise TypeError(f"cmap must be a Matplotlib colour map's name such as 'jet', got "
@@ -267,7 +301,6 @@ def overlay_heatmap(
         raise ValueError(f"cmap must be a Matplotlib colour map such as 'jet', got {cmap!r}")
     if picture.ndim == 2:
         picture = np.repeat(picture[..., np.newaxis], 3, axis=-1)
-    picture = picture[..., :3]
     up = upscale_heatmap(heatmap, picture.shape[:2])
     colour = colormaps[cmap](up)[..., :3] * 255.0
     return np.clip((1 - alpha) * picture + alpha * colour, 0, 255).astype(np.uint8)

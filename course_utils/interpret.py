@@ -36,6 +36,7 @@ from course_utils import checks, plots
 from course_utils.gradcam import (
     GradCam,
     class_activation_map,
+    composite_alpha,
     grad_cam,
     grad_cam_model,
     heatmap_mass_share,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GAP", "FilterPattern", "GradCam", "activation_model", "activation_mosaic",
-    "class_activation_map",
+    "class_activation_map", "composite_alpha",
     "deprocess_image", "filter_patterns", "grad_cam", "grad_cam_model", "heatmap_mass_share",
     "imagenet_class_names", "layer_activations", "normalise_channels", "overlay_heatmap",
     "plot_activation_grid", "plot_activations", "plot_filter_patterns", "resize_for_model",

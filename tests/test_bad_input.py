@@ -264,8 +264,9 @@ def test_model_functions_reject_bad_input(model, call, message, error):
      r"size\[1\] \(width\) must be a positive integer, got 0"),
     (lambda: interpret.resize_for_model(rgb(), 8.0),
      r"size must be a positive integer or a \(height, width\) pair", TypeError),
-    (lambda: interpret.resize_for_model(np.zeros((8, 8, 4)), 4),
-     r"photo must be a grey \(h, w\) or RGB \(h, w, 3\) image, got shape \(8, 8, 4\)"),
+    (lambda: interpret.resize_for_model(np.zeros((8, 8, 5)), 4),
+     r"photo must be a grey \(h, w\) or \(h, w, 1\), grey and alpha \(h, w, 2\), RGB "
+     r"\(h, w, 3\) or RGBA \(h, w, 4\) photo, got shape \(8, 8, 5\)"),
     (lambda: interpret.resize_for_model(np.full((8, 8), np.nan), 4), r"photo must be finite"),
     (lambda: interpret.upscale_heatmap(np.eye(2), 4),
      r"shape must be a \(height, width\) pair of positive integers, got 4", TypeError),

@@ -7,8 +7,11 @@ claims, and committed outputs come from the ``full`` one), on a chapter whose gl
 is not ``full``, on an nbval marker comment that its cell's tag does not repeat (nbval reads
 the tag; readers should see neither plumbing nor a comment that says one thing while the tag
 says another), on a glued NumPy scalar (myst-nb cannot format ``np.float64(0.7)`` with
-``:.3f``), and on an Exercises section with fewer executed, collapsed solutions than
-exercises.
+``:.3f``), on an Exercises section with fewer executed, collapsed solutions than exercises, on
+an output that holds code (a ``<script>`` that is not a JSON data block: an explorer's scripts
+come from the site, ``course_utils.site.explorer_pages``, so that editing one needs no chapter
+executed again), and on an explorer widget without its site version (a static explorer run
+without ``COURSE_SITE_FRAMES=1``, which ``make notebooks`` sets).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from course_utils import claims
 from course_utils.site import report
 
 CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("*.ipynb"))
+#: A ``<script>`` element's start tag, and the type of one that holds data, not code.
+SCRIPT = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?application/(?:ld\+)?json\b""", re.IGNORECASE)
+#: The MIME type of an ipywidget's view: the live explorers' JupyterLab widget.
+WIDGET = "application/vnd.jupyter.widget-view+json"
 #: nbval's marker comments and the cell tags that say the same.
 MARKERS = {"# NBVAL_IGNORE_OUTPUT": "nbval-ignore-output", "# NBVAL_SKIP": "nbval-skip",
            "# NBVAL_CHECK_OUTPUT": "nbval-check-output", "# NBVAL_RAISES_EXCEPTION":
@@ -55,6 +63,16 @@ def solution_count(cells: list[nbformat.NotebookNode]) -> int:
                for cell in cells)
 
 
+def code_scripts(html: str) -> list[str]:
+    """The start tags of the ``<script>`` elements in ``html`` that are code, not data.
+
+    >>> code_scripts('<script type="application/json">{}</script><script src="a.js"></script>')
+    ['<script src="a.js">']
+    """
+    return [match.group(0) for match in SCRIPT.finditer(html)
+            if not DATA_TYPE.search(match.group(1))]
+
+
 def problems(notebook: Path) -> list[str]:
     """One line per way the committed notebook is not a clean, full, claim-checked run."""
     found = []
@@ -71,6 +89,14 @@ def problems(notebook: Path) -> list[str]:
                 found.append(f"cell {number}: error output {output.ename}: {output.evalue}")
             if output.output_type == "stream" and claims.SKIPPED in output.get("text", ""):
                 found.append(f"cell {number}: a claim was skipped: {output.text.strip()}")
+            data = output.get("data", {})
+            html = data.get("text/html", "")
+            for tag in code_scripts("".join(html) if isinstance(html, list) else html):
+                found.append(f"cell {number}: an output holds code ({tag}); the site adds "
+                             "scripts itself (course_utils.site.explorer_pages)")
+            if WIDGET in data and "text/html" not in data:
+                found.append(f"cell {number}: a widget without its site version (text/html): "
+                             "execute with COURSE_SITE_FRAMES=1, as make notebooks does")
         tags = set(cell.get("metadata", {}).get("tags", []))
         for comment, tag in MARKERS.items():
             if comment in cell.source and tag not in tags:
@@ -100,12 +126,25 @@ def test_problems_are_found(tmp_path):
     scalar = nbformat.v4.new_code_cell('glue("acc", np.float64(0.7), display=False)')
     scalar.outputs = [nbformat.v4.new_output(
         "display_data", data={"application/papermill.record/text/plain": "np.float64(0.7)"})]
-    notebook.cells = [raised, skipped, scalar]
+    inline = nbformat.v4.new_code_cell("explorers.kernel_explorer(images)")
+    inline.outputs = [nbformat.v4.new_output("execute_result", data={
+        "text/html": '<div><script type="application/json">{}</script>'
+                     "<script>CourseLive.start('x')</script></div>", WIDGET: {}})]
+    frameless = nbformat.v4.new_code_cell("explorers.augmentation_explorer(images)")
+    frameless.outputs = [nbformat.v4.new_output("execute_result", data={
+        WIDGET: {}, "text/plain": "Augmentation explorer"})]
+    data_only = nbformat.v4.new_code_cell("explorers.gabor_explorer(images)")
+    data_only.outputs = [nbformat.v4.new_output("execute_result", data={
+        "text/html": "<script type='application/json' class='live-explorer-data'>{}</script>",
+        WIDGET: {}})]
+    notebook.cells = [raised, skipped, scalar, inline, frameless, data_only]
     path = tmp_path / "chapter.ipynb"
     nbformat.write(notebook, path)
     found = problems(path)
     assert [line.split(":")[0] for line in found] == ["cell 0", "cell 1", "cell 1", "cell 2",
+                                                      "cell 3", "cell 4",
                                                       "glued profile is None, not 'full'"]
+    assert "<script>" in found[4] and "site version" in found[5]
 
 
 def test_an_exercise_without_a_solution_is_found(tmp_path):

@@ -30,6 +30,23 @@ def test_by_profile_picks_the_size(monkeypatch):
     assert config.by_profile(full=30, fast=2) == 30
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, False), ("", False), ("0", False), ("no", False), ("1", True), (" True ", True),
+])
+def test_site_frames_reads_the_environment(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv(config.SITE_FRAMES_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(config.SITE_FRAMES_VARIABLE, value)
+    assert config.site_frames() is expected
+
+
+def test_an_unknown_site_frames_value_is_an_error(monkeypatch):
+    monkeypatch.setenv(config.SITE_FRAMES_VARIABLE, "always")
+    with pytest.raises(ValueError, match="COURSE_SITE_FRAMES='always': use 1"):
+        config.site_frames()
+
+
 def test_seed_everything_repeats_python_numpy_and_tensorflow():
     import tensorflow as tf
 

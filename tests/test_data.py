@@ -319,3 +319,17 @@ def test_a_truncated_photo_is_reported_as_corrupt(tmp_path, monkeypatch):
                               "is truncated")
     assert data.SEED_COMMAND in message
     assert isinstance(err.value.__cause__, OSError)
+
+
+def test_a_photo_with_transparency_loads_laid_over_white(tmp_path, monkeypatch):
+    from PIL import Image
+
+    rgba = np.zeros((6, 8, 4), np.uint8)
+    rgba[..., :3] = (10, 20, 30)
+    rgba[:, 4:, 3] = 255  # left half transparent (stored black), right half opaque
+    Image.fromarray(rgba).save(tmp_path / "see-through.png")
+    monkeypatch.setitem(data.PHOTO_ORIGINS, "see-through", ("see-through.png", "unused"))
+    monkeypatch.setattr(data, "photo_path", lambda name: tmp_path / "see-through.png")
+    photo = data.load_photo("see-through")
+    assert photo.shape == (6, 8, 3) and photo.dtype == np.uint8
+    assert (photo[:, :4] == 255).all() and (photo[:, 4:] == (10, 20, 30)).all()

@@ -254,6 +254,33 @@ def test_resize_for_model_squeezes_the_whole_photo(elephant):
     assert interpret.resize_for_model(np.zeros((30, 40)), (8, 6)).shape == (8, 6, 3)
 
 
+def test_transparent_pixels_are_laid_over_white_before_the_model_sees_them():
+    rng = np.random.default_rng(3)
+    rgb = rng.integers(0, 256, (12, 10, 3))
+    alpha = rng.integers(0, 256, (12, 10, 1))
+    alpha[:4] = 0    # fully transparent rows: white, whatever colour they stored
+    alpha[-4:] = 255  # opaque rows: unchanged
+    flat = interpret.composite_alpha(np.concatenate([rgb, alpha], axis=-1))
+    assert flat.shape == (12, 10, 3)
+    np.testing.assert_array_equal(flat[:4], 255.0)
+    np.testing.assert_array_equal(flat[-4:], rgb[-4:])
+    middle = slice(4, -4)
+    expected = np.round(alpha[middle] / 255 * rgb[middle] + (1 - alpha[middle] / 255) * 255)
+    np.testing.assert_array_equal(flat[middle], expected)
+    assert 0 <= flat.min() and flat.max() <= 255 and np.all(flat == np.round(flat))
+    # Grey with alpha stays grey; no alpha, nothing changes.
+    grey = interpret.composite_alpha(np.dstack([rgb[..., 0], np.zeros((12, 10))]))
+    np.testing.assert_array_equal(grey, np.full((12, 10), 255.0))
+    np.testing.assert_array_equal(interpret.composite_alpha(rgb), rgb)
+    # The model's input and the overlay both see the composited photo, not black.
+    rgba = np.concatenate([rgb, alpha], axis=-1).astype(np.uint8)
+    np.testing.assert_array_equal(interpret.resize_for_model(rgba, 6),
+                                  interpret.resize_for_model(flat, 6))
+    np.testing.assert_array_equal(interpret.overlay_heatmap(rgba, np.eye(2)),
+                                  interpret.overlay_heatmap(flat, np.eye(2)))
+    assert interpret.resize_for_model(rgba, 6)[0].min() > 200  # the transparent top is white
+
+
 def test_top_classes_names_imagenet_and_binary_outputs():
     names = interpret.imagenet_class_names()
     assert len(names) == 1000 and names[AFRICAN_ELEPHANT] == "African_elephant"

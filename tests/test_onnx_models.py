@@ -19,7 +19,7 @@ from live_support import embedded_data
 
 from course_utils import explorers, interpret, onnx_models
 from course_utils.explorers import digits as digit_module
-from course_utils.site import live, models
+from course_utils.site import explorer_pages, live, models
 
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]
 
@@ -145,12 +145,10 @@ def test_the_photo_explorer_points_at_the_exported_model():
     html = shown._repr_mimebundle_()["text/html"]
     data = embedded_data(shown)
     assert (data["model"], data["classes"]) == (models.PHOTO_MODEL, models.PHOTO_CLASSES)
-    # the shared loader comes between the common script and the explorer's, defined once
-    order = [html.index(live.script(name)) for name in ("live_common", "live_models",
-                                                         "photo_explorer")]
-    assert order == sorted(order)
-    assert "if (L.models) { return; }" in live.script("live_models")
-    assert " src=" not in html  # ONNX Runtime is added to the page only when opened
+    # the page loads the shared loader between the common script and the explorer's
+    assert explorer_pages.scripts_for(html) == ["live_common", "live_models", "photo_explorer"]
+    assert "if (L.models) { return; }" in (live.JS_DIR / "live_models.js").read_text()
+    assert "<script>" not in html and " src=" not in html  # no code; ONNX Runtime comes later
     with pytest.raises(ValueError, match="alpha"):
         explorers.photo_explorer(alpha=2)
 

@@ -18,7 +18,6 @@ from course_utils.explorers import (
     kernel_explorer,
     output_limits,
 )
-from course_utils.site import live
 
 
 def make_images():
@@ -101,7 +100,7 @@ def test_the_site_gets_the_presets_the_first_view_and_the_colour_rule():
 
 def test_the_weight_grid_is_compact_with_its_label_above():
     explorer = kernel_explorer(make_images())
-    weights = explorer.widget.children[1].children[0]
+    weights = explorer.widget.layout.children[1].children[0]
     label, _, grid = weights.children
     assert len(label.value) <= 16, "a long label is clipped at JupyterLab's default width"
     assert weights.layout.flex == "0 0 auto"  # the figure gives way, not the grid
@@ -125,8 +124,8 @@ def test_preset_menu_fills_the_grid_and_redraws_once():
     images = make_images()
     explorer = kernel_explorer(images)
     redraws = []
-    refresh = explorer.refresh
-    explorer.refresh = lambda: (redraws.append(1), refresh())
+    draw = explorer.widget.draw
+    explorer.widget.draw = lambda: redraws.append(1) or draw()
     explorer.controls["preset"].value = "Sobel y"
     assert len(redraws) == 1, "filling nine cells should redraw once, not nine times"
     np.testing.assert_array_equal(grid_values(explorer), kernels.SOBEL_Y)
@@ -300,17 +299,19 @@ def test_stepper_site_data_holds_the_image_kernel_and_first_position_exactly():
     assert (data["stride"], data["position"]) == (2, 3)
 
 
-def test_live_html_defines_each_script_once_and_starts_its_element():
+def test_the_notebook_output_holds_the_kind_and_the_data_and_no_code():
     def element_id_of(html):
         return re.search(r'<div class="live-explorer" data-kind="kernel_explorer" id="([^"]+)"',
                          html).group(1)
 
-    html = kernel_explorer(make_images())._repr_mimebundle_()["text/html"]
-    element_id = element_id_of(html)
-    assert f"CourseLive.start({json.dumps(element_id)});" in html
-    assert live.script("live_common") in html and live.script("kernel_explorer") in html
-    assert "if (window.CourseLive) { return; }" in live.script("live_common")
-    assert "if (L.kinds.kernel_explorer) { return; }" in live.script("kernel_explorer")
+    explorer = kernel_explorer(make_images())
+    html = explorer._repr_mimebundle_()["text/html"]
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script type="application/json" class="live-explorer-data">']
+    assert "CourseLive" not in html and "function" not in html
     assert "http" not in html and " src=" not in html  # nothing to fetch
+    assert f'<p class="live-explorer-fallback">{explorer.text}</p>' in html
+    assert explorer.text.startswith("Kernel explorer: 2 images (noise, steps), 13 preset kernels")
+    assert embedded_data(explorer) == json.loads(json.dumps(explorer.data))
     again = kernel_explorer(make_images())._repr_mimebundle_()["text/html"]
-    assert element_id_of(again) != element_id  # a second display gets its own id
+    assert element_id_of(again) != element_id_of(html)  # a second display gets its own id

@@ -64,7 +64,7 @@ def test_explorer_redraws_when_a_control_changes():
 
 def test_explorer_says_why_a_combination_is_invalid():
     explorer = widgets.padding_stride_explorer()
-    status = explorer.widget.children[2]
+    status = explorer.widget.layout.children[2]
     assert status.value == "output: 3x3"
     explorer.controls["kernel size"].value = 7
     reason = "a 7-wide kernel does not fit in a 5-wide input with padding='valid'"

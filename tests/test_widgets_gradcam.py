@@ -81,8 +81,8 @@ def test_choosing_a_photo_refills_the_classes_and_redraws_once(model, photos):
     explorer = gradcam_explorer(model, photos, ["conv_b"], CLASSES, top=2)
     explorer.controls["class"].value = explorer.controls["class"].options[1][1]
     draws = []
-    original = explorer._draw
-    explorer._draw = lambda: draws.append(1) or original()
+    original = explorer.widget.draw
+    explorer.widget.draw = lambda: draws.append(1) or original()
     explorer.controls["photo"].value = "stripes"
     assert len(draws) == 1
     expected = ranking(model, photos["stripes"])[:2]

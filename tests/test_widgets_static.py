@@ -1,4 +1,6 @@
-"""The static explorers: frames precomputed from the live widgets, as self-contained HTML."""
+"""The static explorers: frames drawn by the live widgets (``course_utils.site.frames``), written
+in the notebook as data, no script, and on the site as plain controls
+(``course_utils.site.static_explorer``)."""
 
 import base64
 import itertools
@@ -14,14 +16,21 @@ import skimage.data
 import skimage.transform
 from tiny_models import tiny_convnet
 
+from course_utils import config, plots
 from course_utils import explorers as course_widgets
-from course_utils import plots
-from course_utils.explorers import Explorer
+from course_utils.explorers import STATIC, Explorer, ExplorerWidget
 from course_utils.site import static_explorer
-from course_utils.site.static_explorer import figure_to_frame, settings_key, unique_element_id
+from course_utils.site.static_explorer import (
+    FRAME_URL_PREFIX,
+    figure_to_frame,
+    page_html,
+    settings_key,
+    unique_element_id,
+)
 
-#: The budget of one static explorer's HTML.
+#: The budget of one static explorer's notebook HTML (its frames), and of its page version.
 MAX_HTML_BYTES = 2_500_000
+MAX_PAGE_BYTES = 60_000
 
 
 class Page(HTMLParser):
@@ -75,11 +84,10 @@ def toy_explorer(grid=None, level=3, letter="a") -> Explorer:
         return fig
 
     controls = {"letter": letter_menu, "level": slider, "shade": shade}
+    view = ExplorerWidget(widgets.VBox(list(controls.values())), widgets.Output(), draw, controls)
+    view.redraw_on(*controls.values())
     grid = {"letter": None, "level": [1, 3, 5]} if grid is None else grid
-    explorer = Explorer(widgets.VBox(list(controls.values())), widgets.Output(), draw, controls,
-                        grid)
-    explorer.redraw_on(*controls.values())
-    return explorer
+    return Explorer(STATIC, "toy", widget=view, grid=grid)
 
 
 def live_frame(explorer: Explorer, **settings) -> bytes:
@@ -90,7 +98,20 @@ def live_frame(explorer: Explorer, **settings) -> bytes:
     """
     for name, value in settings.items():
         explorer.controls[name].value = value
-    return figure_to_frame(explorer._draw(), explorer.frame_dpi)
+    return figure_to_frame(explorer.widget.draw(), explorer.frame_dpi)
+
+
+def on_the_site(view: static_explorer.StaticView, element_id: str = "static-explorer-x") -> str:
+    """The page version of a static view, its frames at ``frames/N.png`` (as the extension)."""
+    data = view.data()
+    urls = {key: f"frames/{i}.png" for i, key in enumerate(data["frames"])}
+    return page_html(element_id, {**data, "frames": urls})
+
+
+@pytest.fixture
+def site_frames(monkeypatch):
+    """A run that makes the site's outputs: static explorers draw their frames."""
+    monkeypatch.setenv(config.SITE_FRAMES_VARIABLE, "1")
 
 
 # --- frames ---------------------------------------------------------------------------------
@@ -123,11 +144,10 @@ def test_the_default_frame_is_the_live_default_view():
     explorer = toy_explorer(level=2, letter="b")
     view = explorer.static_view()
     # a fresh figure of the live view (matplotlib may lay out a figure drawn twice differently)
-    assert view.frames[view.default_key] == figure_to_frame(explorer._draw())
-    page = Page(explorer.static_html())
-    src = page.find("img", "static-explorer-frame")[0]["src"]
-    assert src == "data:image/png;base64," + base64.b64encode(
-        view.frames[view.default_key]).decode()
+    assert view.frames[view.default_key] == figure_to_frame(explorer.widget.draw())
+    page = Page(on_the_site(view))
+    index = list(view.frames).index(view.default_key)
+    assert page.find("img", "static-explorer-frame")[0]["src"] == f"frames/{index}.png"
 
 
 def test_a_default_outside_the_grid_is_one_more_frame_and_slider_step():
@@ -171,16 +191,17 @@ def test_a_menu_refilled_by_another_keeps_its_options_per_setting():
         axes[0, 0].set_title(f"{country.value} {city.value}")
         return fig
 
-    explorer = Explorer(widgets.VBox([country, city]), widgets.Output(), draw,
-                        {"country": country, "city": city}, {"country": None, "city": None})
-    view = explorer.static_view()
-    assert list(view.frames) == ['["fr","0"]', '["fr","1"]', '["it","2"]', '["it","3"]',
-                                 '["it","4"]']
-    city_control = view.controls[1]
+    view = ExplorerWidget(widgets.VBox([country, city]), widgets.Output(), draw,
+                          {"country": country, "city": city})
+    explorer = Explorer(STATIC, "cities", widget=view, grid={"country": None, "city": None})
+    frames = explorer.static_view()
+    assert list(frames.frames) == ['["fr","0"]', '["fr","1"]', '["it","2"]', '["it","3"]',
+                                   '["it","4"]']
+    city_control = frames.controls[1]
     assert city_control.by_prefix == {'["fr"]': (("0", "Paris"), ("1", "Lyon")),
                                       '["it"]': (("2", "Rome"), ("3", "Turin"), ("4", "Milan"))}
     assert city_control.choices_after(["it"])[0] == ("2", "Rome")
-    assert Page(explorer.static_html()).data()["controls"][1]["by"]['["it"]'][2] == ["4", "Milan"]
+    assert Page(on_the_site(frames)).data()["controls"][1]["by"]['["it"]'][2] == ["4", "Milan"]
     assert (country.value, [label for label, _ in city.options]) == ("fr", ["Paris", "Lyon"])
 
 
@@ -197,8 +218,9 @@ def test_a_bad_grid_says_what_is_wrong(grid, message):
 
 def slider_explorer(values) -> Explorer:
     slider = widgets.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.001, description="x")
-    return Explorer(widgets.VBox([slider]), widgets.Output(),
-                    lambda: plots.new_figure(1, 1, size=1.0)[0], {"x": slider}, {"x": values})
+    view = ExplorerWidget(widgets.VBox([slider]), widgets.Output(),
+                          lambda: plots.new_figure(1, 1, size=1.0)[0], {"x": slider})
+    return Explorer(STATIC, "x", widget=view, grid={"x": values})
 
 
 def test_two_values_written_alike_are_refused():
@@ -213,40 +235,69 @@ def test_two_values_written_alike_are_refused():
 ])
 def test_more_frames_than_the_budget_are_refused_before_drawing(values, message):
     explorer = slider_explorer(values)
-    explorer._draw = lambda: pytest.fail("no frame should be drawn")
+    explorer.widget.draw = lambda: pytest.fail("no frame should be drawn")
     with pytest.raises(ValueError, match=message):
         explorer.static_view()
 
 
-def test_no_grid_means_no_static_explorer():
-    slider = widgets.IntSlider(value=1)
-    explorer = Explorer(widgets.VBox([slider]), widgets.Output(),
-                        lambda: plots.new_figure(1, 1, size=1.0)[0], {"x": slider})
-    assert "text/html" not in explorer._repr_mimebundle_()
-    with pytest.raises(ValueError, match="no static grid"):
-        explorer.static_view()
+# --- the notebook's version: data, no script ---------------------------------------------------
 
 
-# --- the HTML and its contract ---------------------------------------------------------------
-
-
-def test_the_bundle_keeps_the_widget_and_the_png_and_adds_the_html():
+def test_the_bundle_adds_the_frames_only_for_the_site(monkeypatch):
     explorer = toy_explorer()
+    monkeypatch.setenv(config.SITE_FRAMES_VARIABLE, "1")
     assert "text/html" not in explorer._repr_mimebundle_(include={"image/png"})
     assert explorer._static_view is None  # nothing drawn for a bundle without HTML
     bundle = explorer._repr_mimebundle_()
-    assert set(bundle) >= {"application/vnd.jupyter.widget-view+json", "image/png", "text/html"}
+    assert set(bundle) >= {"application/vnd.jupyter.widget-view+json", "image/png", "text/html",
+                           "text/plain"}
     assert base64.b64decode(bundle["image/png"]) == explorer.static_png
     assert Page(bundle["text/html"]).find("div", "static-explorer")
+    monkeypatch.setenv(config.SITE_FRAMES_VARIABLE, "0")
+    assert "text/html" not in toy_explorer()._repr_mimebundle_()
 
 
-def test_the_html_follows_the_dom_contract():
+def test_the_notebook_holds_the_data_and_a_note_and_no_code():
     explorer = toy_explorer()
     view = explorer.static_view()
-    text = explorer.static_html()
+    text = view.html()
     page = Page(text)
     (root,) = page.find("div", "static-explorer")
     assert root["id"] == view.element_id and root["id"].startswith("static-explorer-")
+    assert [s.get("type") for s in page.find("script")] == ["application/json"]
+    assert not page.find("img") and not page.find("input") and not page.find("select")
+    assert ("p", "A static copy of the interactive explorer: 6 precomputed views. Run the "
+                 "notebook to explore every setting.") in page.texts
+    data = page.data()
+    assert data["current"] == ["a", "3"]
+    assert all(frame.startswith(FRAME_URL_PREFIX) for frame in data["frames"].values())
+    assert {key: base64.b64decode(frame[len(FRAME_URL_PREFIX):])
+            for key, frame in data["frames"].items()} == view.frames
+    assert [c["name"] for c in data["controls"]] == ["letter", "level"]
+    assert data["controls"][1]["choices"] == [["1", "1"], ["3", "3"], ["5", "5"]]
+
+
+def test_ids_are_deterministic_and_unique_per_display(site_frames):
+    first, again = toy_explorer(), toy_explorer()
+    assert first.static_view().element_id == again.static_view().element_id
+    assert first.static_view().html() == again.static_view().html()
+    assert toy_explorer(level=1).static_view().element_id != first.static_view().element_id
+    ids = [Page(first._repr_mimebundle_()["text/html"]).find("div", "static-explorer")[0]["id"]
+           for _ in range(2)]
+    assert ids[0] != ids[1] and ids[1].startswith(first.static_view().element_id)
+    base = "static-explorer-test-ids"
+    assert [unique_element_id(base) for _ in range(3)] == [base, f"{base}-2", f"{base}-3"]
+
+
+# --- the site's version: plain controls, frames by URL ------------------------------------------
+
+
+def test_the_page_follows_the_dom_contract():
+    view = toy_explorer().static_view()
+    text = on_the_site(view, "static-explorer-mine")
+    page = Page(text)
+    (root,) = page.find("div", "static-explorer")
+    assert root["id"] == "static-explorer-mine"
     controls = page.controls()
     assert list(controls) == ["letter", "level"]  # "shade" is not in the grid
     select, slider = page.find("select", "static-explorer-control"), controls["level"]
@@ -258,62 +309,37 @@ def test_the_html_follows_the_dom_contract():
         "range", "0", "2", "1", "1")  # steps 1, 3, 5; the default 3 is the second
     assert ("output", "3") in page.texts  # the slider's value, next to it
     assert ("span", "level") in page.texts and ("span", "letter") in page.texts
-    assert len(page.find("img", "static-explorer-frame")) == 1
+    (image,) = page.find("img", "static-explorer-frame")
+    assert image["alt"] == "Explorer view, letter: letter A, level: 3"
+    assert page.data()["frames"] == {key: f"frames/{i}.png" for i, key in enumerate(view.frames)}
 
 
-def test_the_html_is_self_contained():
-    text = toy_explorer().static_html()
+def test_the_page_loads_only_local_files_and_holds_no_code():
+    text = on_the_site(toy_explorer().static_view())
     page = Page(text)
-    scripts = page.find("script")
-    assert [s.get("type") for s in scripts] == ["application/json", None]
-    assert not any("src" in s for s in scripts) and not page.find("link")
-    assert text.count("</script>") == 2
-    code = re.sub(r'(class="static-explorer-data">)[^<]*', r"\1", text)
-    code = re.sub(r'src="data:image/png;base64,[^"]*"', "", code)
-    assert "http" not in code and "://" not in code and "src=" not in code
+    assert [s.get("type") for s in page.find("script")] == ["application/json"]
+    assert not page.find("link") and "data:" not in text
+    assert "http" not in text and "://" not in text
 
 
-def test_the_data_block_holds_every_frame_and_the_default_settings():
-    explorer = toy_explorer()
-    view = explorer.static_view()
-    data = Page(explorer.static_html()).data()
-    assert data["current"] == ["a", "3"]
-    assert {key: base64.b64decode(frame) for key, frame in data["frames"].items()} == view.frames
-    assert [c["name"] for c in data["controls"]] == ["letter", "level"]
-    assert data["controls"][1]["choices"] == [["1", "1"], ["3", "3"], ["5", "5"]]
-
-
-def test_the_script_finds_its_own_explorer():
-    explorer = toy_explorer()
-    text = explorer.static_html("static-explorer-mine")
-    assert 'id="static-explorer-mine"' in text
-    assert 'document.getElementById("static-explorer-mine")' in text
-    assert "__ID__" not in text
-
-
-def test_ids_are_deterministic_and_unique_per_display():
-    first, again = toy_explorer(), toy_explorer()
-    assert first.static_view().element_id == again.static_view().element_id
-    assert first.static_html() == again.static_html()
-    assert toy_explorer(level=1).static_view().element_id != first.static_view().element_id
-    ids = [Page(first._repr_mimebundle_()["text/html"]).find("div", "static-explorer")[0]["id"]
-           for _ in range(2)]
-    assert ids[0] != ids[1] and ids[1].startswith(first.static_view().element_id)
-    base = "static-explorer-test-ids"
-    assert [unique_element_id(base) for _ in range(3)] == [base, f"{base}-2", f"{base}-3"]
+def test_a_page_without_its_default_frame_is_refused():
+    data = toy_explorer().static_view().data()
+    del data["frames"]['["a","3"]']
+    with pytest.raises(ValueError, match=r'no frame for its default view \["a","3"\]'):
+        page_html("static-explorer-x", data)
 
 
 def test_labels_and_names_are_escaped():
     menu = widgets.Dropdown(options=[('<b>"bold"</b>', "x&y")], description="a <menu>")
-    explorer = Explorer(widgets.VBox([menu]), widgets.Output(),
-                        lambda: plots.new_figure(1, 1, size=1.0)[0], {"m&m": menu},
-                        {"m&m": None})
-    text = explorer.static_html()
-    assert "<b>" not in text.split("<script")[0] and "<menu>" not in text
-    page = Page(text)
+    view = ExplorerWidget(widgets.VBox([menu]), widgets.Output(),
+                          lambda: plots.new_figure(1, 1, size=1.0)[0], {"m&m": menu})
+    frames = Explorer(STATIC, "menu", widget=view, grid={"m&m": None}).static_view()
+    for text in (frames.html(), on_the_site(frames)):
+        assert "<b>" not in text and "<menu>" not in text
+        assert Page(text).data()["current"] == ["x&y"]
+    page = Page(on_the_site(frames))
     assert page.controls()["m&m"]["data-control"] == "m&m"
     assert page.find("option")[0]["value"] == "x&y"
-    assert page.data()["current"] == ["x&y"]
 
 
 # --- the explorers' own static versions ---------------------------------------------------------
@@ -339,7 +365,7 @@ def test_augmentation_seed_is_a_control_the_button_moves():
     assert explorer.controls["seed"].value == 1
     view = explorer.static_view()
     assert list(view.frames) == ['["a","0"]', '["a","1"]']  # the default (seed 0) first
-    assert view.frames['["a","1"]'] == figure_to_frame(explorer._draw())
+    assert view.frames['["a","1"]'] == figure_to_frame(explorer.widget.draw())
 
 
 def test_gradcam_class_menu_follows_the_photo():
@@ -386,34 +412,35 @@ def _gradcam():
         model, photos, ["top_activation", "block6d_add", "block5c_add"], image_size=224)
 
 
-#: The explorers whose site version is frames (the others compute live: test_widgets_live.py).
+#: The explorers whose site version is frames (the live ones: tests/web/test_site_live.py).
 REAL_EXPLORERS = {"augmentation": (_augmentation, 30), "gradcam": (_gradcam, 90)}
 
 
 @pytest.fixture(scope="module", params=list(REAL_EXPLORERS))
 def real(request):
-    """A real explorer with its default grid, its static view and its HTML (built once)."""
+    """A real explorer with its default grid, its static view and its page (built once)."""
     make, frames = REAL_EXPLORERS[request.param]
     explorer = make()
-    return explorer, explorer.static_view(), explorer.static_html(), frames
+    return explorer, explorer.static_view(), on_the_site(explorer.static_view()), frames
 
 
 def test_real_explorers_stay_within_budget(real):
     _, view, text, frames = real
     assert len(view.frames) == frames <= static_explorer.MAX_FRAMES
-    assert len(text.encode()) <= MAX_HTML_BYTES
+    assert len(view.html().encode()) <= MAX_HTML_BYTES  # the notebook
+    assert len(text.encode()) <= MAX_PAGE_BYTES  # the page: its frames load on demand
 
 
 def test_real_explorers_frames_differ_and_start_from_the_live_default_view(real):
     explorer, view, _, _ = real
     assert len(set(view.frames.values())) == len(view.frames)
-    assert view.frames[view.default_key] == figure_to_frame(explorer._draw())
+    assert view.frames[view.default_key] == figure_to_frame(explorer.widget.draw())
 
 
 def test_real_explorers_controls_follow_the_contract(real):
     explorer, view, text, _ = real
     page = Page(text)
-    assert page.find("div", "static-explorer")[0]["id"] == view.element_id
+    assert page.find("div", "static-explorer")[0]["id"] == "static-explorer-x"
     controls = page.controls()
     assert list(controls) == [control.name for control in view.controls]
     assert set(controls) <= set(explorer.controls)
@@ -424,3 +451,4 @@ def test_real_explorers_controls_follow_the_contract(real):
         else:
             assert attrs["class"] == "static-explorer-control"
     assert set(page.data()["frames"]) == set(view.frames)
+    assert not re.search(r"<script(?! type=\"application/json\")", text)

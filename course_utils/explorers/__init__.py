@@ -1,15 +1,16 @@
-"""The book's interactive explorers, one module each, on the shared :class:`Explorer` base.
+"""The book's interactive explorers, one module each, on the shared base (:mod:`.base`).
 
-Each explorer function takes plain arrays and returns an :class:`Explorer`: a live ipywidget
-in JupyterLab, and on the site either live JavaScript fed with the explorer's own data
-(:mod:`.kernel`, :mod:`.stepper`, :mod:`.padding_stride`, :mod:`.gabor`), a trained model run
-in the page by ONNX Runtime Web (:mod:`.digits`, :mod:`.photo`: site only), or precomputed frames
-(:mod:`.augmentation`, :mod:`.gradcam`, which need a model). See :mod:`.base`.
+Each explorer function takes plain arrays and returns an :class:`Explorer`: its live ipywidget
+for JupyterLab (:class:`ExplorerWidget`, with :class:`Slider` declarations), and for the site its
+kind and data, no script: data for the page's own JavaScript (:mod:`.kernel`, :mod:`.stepper`,
+:mod:`.padding_stride`, :mod:`.gabor`), a trained model run in the page by ONNX Runtime Web
+(:mod:`.digits`, :mod:`.photo`: site only, no widget), or frames precomputed for the site
+(:mod:`.augmentation`, :mod:`.gradcam`, which need a model).
 """
 
 from course_utils.explorers.augmentation import (
-    AUGMENTATION_RANGES,
     AUGMENTATION_SEEDS,
+    AUGMENTATION_SLIDERS,
     AUGMENTATION_START,
     AUGMENTATION_STEPS,
     augment,
@@ -18,9 +19,16 @@ from course_utils.explorers.augmentation import (
     augmentation_layers,
     draw_augmentations,
 )
-from course_utils.explorers.base import Explorer, StaticGrid, grey_image
+from course_utils.explorers.base import (
+    STATIC,
+    Explorer,
+    ExplorerWidget,
+    Slider,
+    StaticGrid,
+    grey_image,
+)
 from course_utils.explorers.digits import digit_explorer, prepare_drawing
-from course_utils.explorers.gabor import GABOR_RANGES, GABOR_STEPS, draw_gabor_view, gabor_explorer
+from course_utils.explorers.gabor import GABOR_SLIDERS, draw_gabor_view, gabor_explorer
 from course_utils.explorers.gradcam import ClassNames, draw_gradcam_view, gradcam_explorer
 from course_utils.explorers.kernel import (
     KERNEL_GRID_SIZES,
@@ -31,6 +39,7 @@ from course_utils.explorers.kernel import (
 )
 from course_utils.explorers.padding_stride import (
     MAX_STRIDE,
+    PADDING_STRIDE_SLIDERS,
     draw_windows,
     padding_stride_explorer,
     window_coverage,
@@ -44,9 +53,10 @@ from course_utils.explorers.stepper import (
 )
 
 __all__ = [
-    "AUGMENTATION_RANGES", "AUGMENTATION_SEEDS", "AUGMENTATION_START", "AUGMENTATION_STEPS",
-    "GABOR_RANGES", "GABOR_STEPS", "KERNEL_GRID_SIZES", "MAX_IMAGE_PIXELS", "MAX_STRIDE",
-    "ClassNames", "ConvolutionStep", "Explorer", "StaticGrid", "augment",
+    "AUGMENTATION_SEEDS", "AUGMENTATION_SLIDERS", "AUGMENTATION_START", "AUGMENTATION_STEPS",
+    "GABOR_SLIDERS", "KERNEL_GRID_SIZES", "MAX_IMAGE_PIXELS", "MAX_STRIDE",
+    "PADDING_STRIDE_SLIDERS", "STATIC", "ClassNames", "ConvolutionStep", "Explorer",
+    "ExplorerWidget", "Slider", "StaticGrid", "augment",
     "augmentation_explorer", "augmentation_grid", "augmentation_layers",
     "convolution_step", "convolution_stepper", "digit_explorer", "draw_augmentations",
     "draw_convolution_step",

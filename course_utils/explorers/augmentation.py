@@ -1,7 +1,7 @@
 """Chapter 6's augmentation explorer: Keras's random-augmentation layers on a picture.
 
-It needs Keras to draw, so the site shows a static explorer: frames precomputed when the
-notebook ran, one slider at a time (:func:`augmentation_grid`).
+It needs Keras to draw, so the site shows a static explorer: frames precomputed in the run
+that makes the site's outputs, one slider at a time (:func:`augmentation_grid`).
 """
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, plots
-from course_utils.explorers.base import Explorer, StaticGrid, rgb_image
+from course_utils.explorers.base import (
+    STATIC,
+    Explorer,
+    ExplorerWidget,
+    Slider,
+    StaticGrid,
+    rgb_image,
+)
 
-#: The augmentation explorer's sliders: each layer's factor, from 0 (off) to this maximum.
-AUGMENTATION_RANGES: dict[str, float] = {
-    "rotation": 0.5, "translation": 0.5, "zoom": 0.5, "shear": 0.5}
+#: The augmentation explorer's sliders: each layer's factor, from 0 (off) to 0.5.
+AUGMENTATION_SLIDERS = tuple(Slider(name, name, 0.0, 0.5, 0.05, ".2f")
+                             for name in ("rotation", "translation", "zoom", "shear"))
 #: Every augmentation slider's starting factor.
 AUGMENTATION_START = 0.1
 #: The factors each slider takes in the static augmentation explorer, and its seeds.
@@ -98,13 +105,14 @@ def augmentation_grid(steps: Sequence[float] = AUGMENTATION_STEPS,
     For every image: each slider alone over ``steps`` (the others at ``start``), and the
     starting settings drawn with each of ``seeds``; 15 views an image by default.
     """
+    largest = max(slider.high for slider in AUGMENTATION_SLIDERS)
     for value in (*checks.array("steps", steps, 1), start):
-        checks.number("each of steps and start", value, 0, max(AUGMENTATION_RANGES.values()))
+        checks.number("each of steps and start", value, 0, largest)
     for value in seeds:
         checks.integer("each seed", value, None)
     base: dict[str, list[Any] | None] = {
-        "image": None, **{name: [start] for name in AUGMENTATION_RANGES}, "seed": [seeds[0]]}
-    return ([{**base, name: list(steps)} for name in AUGMENTATION_RANGES]
+        "image": None, **{s.name: [start] for s in AUGMENTATION_SLIDERS}, "seed": [seeds[0]]}
+    return ([{**base, s.name: list(steps)} for s in AUGMENTATION_SLIDERS]
             + [{**base, "seed": list(seeds)}])
 
 
@@ -136,10 +144,7 @@ def augmentation_explorer(
     style = {"description_width": "initial"}
     picker = widgets.Dropdown(options=list(images), description="image")
     flip = widgets.Checkbox(value=True, description="horizontal flip")
-    sliders = {name: widgets.FloatSlider(value=AUGMENTATION_START, min=0.0, max=high, step=0.05,
-                                         description=name, readout_format=".2f",
-                                         continuous_update=False, style=style)
-               for name, high in AUGMENTATION_RANGES.items()}
+    sliders = {s.name: s.widget(s.check(AUGMENTATION_START)) for s in AUGMENTATION_SLIDERS}
     resample = widgets.Button(description="resample")
     seed = widgets.IntText(value=0, description="seed", layout=widgets.Layout(width="9em"),
                            style=style)
@@ -152,15 +157,18 @@ def augmentation_explorer(
 
     controls: dict[str, widgets.Widget] = {"image": picker, "flip": flip, **sliders,
                                            "seed": seed, "resample": resample}
-    explorer = Explorer(
+    view = ExplorerWidget(
         widgets.VBox([widgets.HBox([picker, flip, resample, seed]),
                       widgets.HBox(list(sliders.values())[:2]),
                       widgets.HBox(list(sliders.values())[2:]), output]),
-        output, draw, controls, augmentation_grid() if static_grid is None else static_grid)
+        output, draw, controls)
 
     def on_resample(_button: widgets.Button) -> None:
         seed.value += 1  # the seed's observer redraws
 
     resample.on_click(on_resample)
-    explorer.redraw_on(picker, flip, seed, *sliders.values())
-    return explorer
+    view.redraw_on(picker, flip, seed, *sliders.values())
+    text = (f"Augmentation explorer: {len(images)} images ({', '.join(images)}), {copies} "
+            "random versions each; live in JupyterLab, precomputed views on the book's site.")
+    return Explorer(STATIC, text, widget=view,
+                    grid=augmentation_grid() if static_grid is None else static_grid)

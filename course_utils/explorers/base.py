@@ -1,42 +1,52 @@
-"""The shared :class:`Explorer`: a live ipywidget, a PNG of its default view, and a site version.
+"""What every explorer function returns (:class:`Explorer`), the JupyterLab widget it may drive
+(:class:`ExplorerWidget`), and the sliders declared once each (:class:`Slider`).
 
-An explorer's display bundle holds three views. In JupyterLab (a trusted notebook with a
-running kernel) the live widget shows. The built site has no kernel and loads no widget
-JavaScript, so it drops the widget view and prefers ``text/html`` (see
-``nb_mime_priority_overrides`` in ``_config.yml``). That HTML is either
+An explorer lives in two places:
 
-- a *live* explorer (kernel, stepper, padding/stride, Gabor): plain JavaScript that recomputes
-  in the reader's browser from data the Python explorer embeds (its presets, ranges,
-  defaults and images; :mod:`course_utils.site.live`), or
-- a *static* explorer (augmentation, Grad-CAM, which need a model): HTML controls that swap
-  frames precomputed over a grid of settings (:mod:`course_utils.site.static_explorer`).
-  The frames are drawn by the live widget itself: for each point of the grid the real controls
-  are set, their observers run as they do live, and the explorer's own ``draw`` makes the
-  figure.
+- in JupyterLab, a live ipywidget (:class:`ExplorerWidget`): controls whose observers redraw a
+  matplotlib figure with the explorer's plain ``draw`` function, and a PNG of the first view
+  for viewers that run no widget (GitHub's notebook view);
+- on the built site, which has no kernel, a version the page runs by itself. The notebook
+  output carries only its kind and its data, as ``text/html`` with no script in it:
 
-The PNG stays for viewers that show neither (GitHub's notebook view). Each explorer draws with
-a plain function ``draw(...) -> Figure`` that tests call directly, and ``update`` callbacks that
-redraw into an ``ipywidgets.Output``.
+  - a *live* explorer (kernel, stepper, padding/stride, Gabor, and the site-only model
+    explorers digit and photo, which have no widget) recomputes in the reader's browser from
+    the data its Python function embeds (:mod:`course_utils.site.live`);
+  - a *static* explorer (augmentation, Grad-CAM, which need a model) shows frames drawn by its
+    widget over a grid of settings (:mod:`course_utils.site.frames`), only in a run that makes
+    the site's outputs (:func:`course_utils.config.site_frames`, set by ``make notebooks``):
+    displayed in a reader's JupyterLab it draws none.
+
+  The book's Sphinx extension (:mod:`course_utils.site.explorer_pages`) adds the scripts to the
+  pages that hold explorers and writes static explorers' frames to files.
+
+The site drops the widget view and prefers ``text/html`` (``nb_mime_priority_overrides`` in
+``_config.yml``); JupyterLab prefers the widget.
 """
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any
+import contextlib
+import dataclasses
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import numpy as np
-from IPython.display import Image, display
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
-from traitlets import TraitError
 
-from course_utils import checks
-from course_utils.site import static_explorer
-from course_utils.site.static_explorer import figure_to_frame
+from course_utils import checks, config
+from course_utils.site import frames, live
+from course_utils.site.static_explorer import FRAME_DPI, figure_to_frame, unique_element_id
+
+if TYPE_CHECKING:
+    from course_utils.site.static_explorer import StaticView
 
 #: The resolution of the figure the live widget shows and of the PNG of its first view.
 PNG_DPI = 80
+#: The kind of a static explorer (the others are :data:`course_utils.site.live.KINDS`).
+STATIC = "static"
 
 #: A static explorer's grid: control name → the values to precompute, in order, or ``None``
 #: for every value the control offers at that point (a menu's options, a slider's steps).
@@ -53,51 +63,95 @@ def rgb_image(name: str, image: ArrayLike, noun: str = "image") -> np.ndarray:
     return checks.image(f"{noun} {name!r}", image, "RGB")
 
 
-class Explorer:
-    """A live widget together with a static PNG of its default view and a site version.
+@dataclasses.dataclass(frozen=True)
+class Slider:
+    """One slider, declared once: it checks a starting value, makes the widget and the page's data.
 
-    Args:
-        widget: the ipywidgets layout the reader interacts with.
-        output: the ``Output`` inside ``widget`` that shows the current figure.
-        draw: a function of no arguments returning the figure for the current settings.
-        controls: the explorer's controls by name, so that code can set them too:
-            ``explorer.controls["preset"].value = "sharpen"`` does what picking "sharpen" in
-            the menu does (the widgets' observers redraw the figure).
-        static_grid: the settings the static explorer precomputes (see :data:`StaticGrid`):
-            one grid, whose every combination is a frame, or a list of grids naming the same
-            controls in the same order, whose frames are pooled (e.g. one slider at a time).
-            Controls are keyed in the grid's order; the default view is always a frame.
-            ``None``: no static explorer.
-        frame_dpi: the resolution of the static explorer's frames.
-        site_html: a function of no arguments returning the live site explorer's HTML
-            (:func:`course_utils.site.live.live_html`), shown on the site in place of a
-            static explorer. Give it or ``static_grid``, not both.
+    Attributes:
+        name: the control's name (``explorer.controls[name]``, the page's ``data-control``).
+        label: the text in front of it, in JupyterLab and on the site.
+        low, high, step: its range.
+        format: how its value reads (``".2f"``; ``"d"`` for a slider of whole numbers).
+
+    >>> stride = Slider("stride", "stride", 1, 4, 1, "d")
+    >>> stride.check(2), stride.site(), stride.digits
+    (2, [1, 4, 1], 0)
     """
 
-    def __init__(self, widget: widgets.Widget, output: widgets.Output,
+    name: str
+    label: str
+    low: float
+    high: float
+    step: float
+    format: str = ".2f"
+
+    @property
+    def integer(self) -> bool:
+        """Whether the slider takes whole numbers (``format`` ``"d"``)."""
+        return self.format == "d"
+
+    @property
+    def digits(self) -> int:
+        """The decimals its value shows with."""
+        return 0 if self.integer else int(self.format.strip(".f") or 0)
+
+    def check(self, value: Any, argument: str | None = None) -> Any:
+        """Return ``value`` if the slider can start there, else raise a ``ValueError`` naming
+        ``argument`` (default: the slider's name): a slider would silently clamp it."""
+        name = argument or self.name
+        if self.integer:
+            return checks.integer(name, value, int(self.low), int(self.high))
+        return checks.number(name, value, self.low, self.high)
+
+    def widget(self, value: float) -> widgets.IntSlider | widgets.FloatSlider:
+        """Return the JupyterLab slider starting at ``value`` (redrawn when let go)."""
+        kind = widgets.IntSlider if self.integer else widgets.FloatSlider
+        return kind(value=value, min=self.low, max=self.high, step=self.step,
+                    description=self.label, readout_format=self.format,
+                    continuous_update=False, style={"description_width": "initial"})
+
+    def site(self) -> list[float]:
+        """The page's range for it: ``[low, high, step]``."""
+        return [self.low, self.high, self.step]
+
+
+class ExplorerWidget:
+    """The live ipywidget of an explorer (JupyterLab): controls that redraw a figure.
+
+    Args:
+        layout: the ipywidgets layout the reader interacts with.
+        output: the ``Output`` inside ``layout`` that shows the current figure.
+        draw: a function of no arguments returning the figure for the current settings.
+        controls: the controls by name, so that code can set them too:
+            ``explorer.controls["preset"].value = "sharpen"`` does what picking "sharpen" in
+            the menu does (the widgets' observers redraw the figure).
+
+    Attributes:
+        figure: the figure shown now; ``png``: a palette PNG of the first one.
+        defaults: the starting value of every control that has a value.
+    """
+
+    def __init__(self, layout: widgets.Widget, output: widgets.Output,
                  draw: Callable[[], Figure],
-                 controls: Mapping[str, widgets.Widget] | None = None,
-                 static_grid: StaticGrid | Sequence[StaticGrid] | None = None,
-                 frame_dpi: int = static_explorer.FRAME_DPI,
-                 site_html: Callable[[], str] | None = None) -> None:
-        if site_html is not None and static_grid is not None:
-            raise ValueError("an explorer has a live site version (site_html) or a static "
-                             "grid, not both")
-        self.widget = widget
-        self.site_html = site_html
-        self.controls = dict(controls or {})
+                 controls: Mapping[str, widgets.Widget] | None = None) -> None:
+        self.layout = layout
         self.output = output
-        self.static_grid = static_grid
-        self.frame_dpi = frame_dpi
-        self._draw = draw
-        self._redrawing = True  # False while the static explorer's frames are drawn
-        self._static_view: static_explorer.StaticView | None = None
-        self._defaults = {name: control.value for name, control in self.controls.items()
-                          if isinstance(control, widgets.ValueWidget)}
+        self.draw = draw
+        self.controls = dict(controls or {})
+        self.defaults = {name: control.value for name, control in self.controls.items()
+                         if isinstance(control, widgets.ValueWidget)}
+        self._redrawing = True
         self.figure = draw()
-        self.static_png = figure_to_frame(self.figure, PNG_DPI)
-        with self.output:
-            display(Image(self.static_png))
+        self.png = figure_to_frame(self.figure, PNG_DPI)
+        self._show(self.png)
+
+    def _show(self, png: bytes) -> None:
+        """Put ``png`` in the ``Output`` as its only content. Its state changes, and no display
+        message leaves the kernel: a notebook run without a widget frontend (nbval) gets no
+        stray output in the cell."""
+        self.output.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                                         "text/plain": "<the explorer's figure>"}},)
 
     def redraw_on(self, *controls: widgets.Widget) -> None:
         """Redraw the figure whenever one of ``controls`` changes its value."""
@@ -108,54 +162,28 @@ class Explorer:
         """Redraw the figure for the current settings (called by the widgets' observers)."""
         if not self._redrawing:
             return
-        self.figure = self._draw()
-        self.output.clear_output(wait=True)
-        with self.output:
-            # A palette PNG (as the static frames): a third of the bytes the notebook keeps.
-            display(Image(figure_to_frame(self.figure, PNG_DPI)))
+        self.figure = self.draw()
+        # A palette PNG (as the static frames): a third of the bytes the notebook keeps.
+        self._show(figure_to_frame(self.figure, PNG_DPI))
 
-    def static_view(self) -> static_explorer.StaticView:
-        """Return the static explorer's frames, drawn on the first call (then kept).
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Within it, moving the controls redraws nothing; after it, every control (kernel
+        weights included) is back as it was. Static frames are drawn within it."""
+        before = [(control, control.value) for control in self.value_widgets()]
+        self._redrawing = False
+        try:
+            yield
+        finally:
+            for control, value in before:
+                if control.value != value:
+                    control.value = value
+            self._redrawing = True
 
-        For each combination of :attr:`static_grid` the real controls are set as a reader
-        would set them from the explorer's first view: every control back at its starting
-        value, then the combination's settings in the grid's order, so that the widgets'
-        observers do what they do live (a preset fills the kernel grid, a photo refills the
-        class menu). The frame is then drawn by the live view's own ``draw``. The figure
-        shown live is not redrawn meanwhile, and every control is put back as it was (edited
-        kernel weights included).
-
-        Raises:
-            ValueError: without a grid; for a grid naming an unknown control or one without a
-                value, a value a control does not take, two values written alike, or more
-                than :data:`course_utils.site.static_explorer.MAX_FRAMES` combinations.
-        """
-        if self._static_view is None:
-            if self.static_grid is None:
-                raise ValueError("this explorer has no static grid")
-            before = [(control, control.value) for control in self._value_widgets()]
-            self._redrawing = False
-            try:
-                self._static_view = self._draw_static_view(_static_grids(self.static_grid))
-            finally:
-                for control, value in before:
-                    if control.value != value:
-                        control.value = value
-                self._redrawing = True
-        return self._static_view
-
-    def static_html(self, element_id: str | None = None) -> str:
-        """Return the static explorer as self-contained HTML (see :meth:`static_view`).
-
-        Args:
-            element_id: the outer element's id; by default a hash of the frames.
-        """
-        return self.static_view().html(element_id)
-
-    def _value_widgets(self) -> list[widgets.ValueWidget]:
+    def value_widgets(self) -> list[widgets.ValueWidget]:
         """The controls with a value, then every other one in the layout (kernel weights...)."""
         found: dict[int, widgets.ValueWidget] = {}
-        pending: list[widgets.Widget] = [*self.controls.values(), self.widget]
+        pending: list[widgets.Widget] = [*self.controls.values(), self.layout]
         while pending:
             widget = pending.pop(0)
             if isinstance(widget, widgets.ValueWidget):
@@ -163,153 +191,101 @@ class Explorer:
             pending.extend(getattr(widget, "children", ()))
         return list(found.values())
 
-    def _settle(self, settings: Mapping[str, Any]) -> None:
-        """Put the controls at their defaults, then at ``settings`` (in order)."""
-        for name, value in [*self._defaults.items(), *settings.items()]:
-            control = self.controls[name]
-            try:
-                control.value = value
-            except TraitError as err:
-                raise ValueError(f"control {name!r} cannot take {value!r}: {err}") from err
-            if control.value != value:
-                raise ValueError(
-                    f"control {name!r} cannot take {value!r} (it holds {control.value!r})")
 
-    def _draw_static_view(self, grids: list[StaticGrid]) -> static_explorer.StaticView:
-        names = list(grids[0])
-        for name in names:
-            if name not in self._defaults:
-                raise ValueError(f"static grid: {name!r} is not a control with a value; "
-                                 f"controls: {list(self._defaults)}")
-        combinations: dict[str, list[Any]] = {}
-        choices: dict[str, dict[str, tuple[Any, str]]] = {name: {} for name in names}
-        by_prefix: dict[str, dict[str, tuple[static_explorer.Choice, ...]]] = {
-            name: {} for name in names}
+class Explorer:
+    """What every explorer function returns: the site's version, and the widget when it has one.
 
-        def visit(grid: StaticGrid, values: list[Any], tokens: list[str]) -> None:
-            if len(values) == len(names):
-                combinations.setdefault(static_explorer.settings_key(tokens), values)
-                if len(combinations) > static_explorer.MAX_FRAMES:
-                    raise ValueError(f"static grid: more than {static_explorer.MAX_FRAMES} "
-                                     "combinations; use fewer values")
-                return
-            name = names[len(values)]
-            self._settle(dict(zip(names, values, strict=False)))
-            offered = grid[name] is None
-            pairs = (_offered_values(self.controls[name]) if offered
-                     else [(v, _value_label(self.controls[name], v)) for v in grid[name]])
-            row = []
-            for value, label in pairs:
-                token = static_explorer.setting_token(value)
-                seen = choices[name].setdefault(token, (value, label))
-                if seen[0] != value:
-                    raise ValueError(f"static grid: {name!r} values {seen[0]!r} and {value!r} "
-                                     f"are both written {token!r}")
-                row.append((token, label))
-            if offered:
-                by_prefix[name][static_explorer.settings_key(tokens)] = tuple(row)
-            for (value, _), (token, _) in zip(pairs, row, strict=True):
-                visit(grid, [*values, value], [*tokens, token])
+    Args:
+        kind: a live kind (:data:`course_utils.site.live.KINDS`) or :data:`STATIC`.
+        text: one line saying what it is: the ``text/plain`` view, and what the page shows
+            until its script starts.
+        widget: the live ipywidget for JupyterLab; ``None`` for an explorer that runs on the
+            site only (the model explorers). A static explorer needs one: it draws the frames.
+        data: a live explorer's data for the page's script (JSON-serialisable).
+        grid: a static explorer's settings (see :data:`StaticGrid`): one grid, whose every
+            combination is a frame, or a list of grids naming the same controls in the same
+            order, whose frames are pooled (e.g. one slider at a time). The default view is
+            always a frame.
+        frame_dpi: the resolution of a static explorer's frames.
 
-        for grid in grids:
-            visit(grid, [], [])
-        default = [self._defaults[name] for name in names]
-        default_tokens = tuple(static_explorer.setting_token(v) for v in default)
-        self._settle({})
-        for name, value, token in zip(names, default, default_tokens, strict=True):
-            choices[name].setdefault(token, (value, _value_label(self.controls[name], value)))
-        key = static_explorer.settings_key(default_tokens)
-        combinations = {key: default, **combinations}
-        if len(combinations) > static_explorer.MAX_FRAMES:
-            raise ValueError(f"static grid: more than {static_explorer.MAX_FRAMES} combinations "
-                             "with the default view; use fewer values")
+    Displayed, it offers the widget (with the PNG of its first view) and ``text/html``: the
+    live explorer's element, or the static explorer's frames when
+    :func:`course_utils.config.site_frames` is on (drawn once, then kept).
+    """
 
-        frames = {}
-        for key, values in combinations.items():
-            self._settle(dict(zip(names, values, strict=True)))
-            frames[key] = static_explorer.figure_to_frame(self._draw(), self.frame_dpi)
-        controls = []
-        for name in names:
-            control = self.controls[name]
-            kind = _static_kind(control)
-            seen = list(choices[name].items())
-            if kind == "range":
-                seen.sort(key=lambda item: item[1][0])
-            rows = set(by_prefix[name].values())
-            controls.append(static_explorer.StaticControl(
-                name, getattr(control, "description", "") or name, kind,
-                tuple((token, label) for token, (_, label) in seen),
-                by_prefix[name] if len(rows) > 1 else {}))
-        return static_explorer.StaticView(tuple(controls), frames, default_tokens)
+    def __init__(self, kind: str, text: str, *, widget: ExplorerWidget | None = None,
+                 data: Mapping[str, Any] | None = None,
+                 grid: StaticGrid | Sequence[StaticGrid] | None = None,
+                 frame_dpi: int = FRAME_DPI) -> None:
+        if kind == STATIC:
+            if widget is None or grid is None or data is not None:
+                raise ValueError("a static explorer needs a widget and a grid, and no data")
+        elif kind in live.KINDS:
+            if data is None or grid is not None:
+                raise ValueError(f"a live explorer ({kind}) needs data, and no grid")
+        else:
+            raise ValueError(f"kind must be {STATIC!r} or one of {live.KINDS}, got {kind!r}")
+        self.kind = kind
+        self.text = text
+        self.widget = widget
+        self.data = data
+        self.grid = grid
+        self.frame_dpi = frame_dpi
+        self._static_view: StaticView | None = None
+
+    @property
+    def controls(self) -> dict[str, widgets.Widget]:
+        """The widget's controls by name (none for a site-only explorer)."""
+        return self.widget.controls if self.widget else {}
+
+    @property
+    def figure(self) -> Figure | None:
+        """The figure the widget shows now."""
+        return self.widget.figure if self.widget else None
+
+    @property
+    def static_png(self) -> bytes | None:
+        """A palette PNG of the widget's first view."""
+        return self.widget.png if self.widget else None
+
+    def static_view(self) -> StaticView:
+        """Return a static explorer's frames (:func:`course_utils.site.frames.draw_frames`),
+        drawn on the first call, then kept.
+
+        Raises:
+            ValueError: for a live explorer, or a grid :func:`draw_frames` refuses.
+        """
+        if self.kind != STATIC:
+            raise ValueError(f"a {self.kind} explorer has no static frames")
+        if self._static_view is None:
+            self._static_view = frames.draw_frames(self.widget, self.grid, self.frame_dpi)
+        return self._static_view
+
+    def site_html(self, element_id: str | None = None) -> str | None:
+        """Return the notebook's ``text/html`` for the site: the kind and the data, no script.
+
+        ``None`` for a static explorer while :func:`course_utils.config.site_frames` is off.
+
+        Args:
+            element_id: the element's id; by default a hash of its data, made unique per
+                display (:func:`course_utils.site.static_explorer.unique_element_id`).
+        """
+        if self.kind != STATIC:
+            return live.live_html(self.kind, dict(self.data), self.text, element_id)
+        if not config.site_frames():
+            return None
+        view = self.static_view()
+        return view.html(element_id or unique_element_id(view.element_id))
 
     def _repr_mimebundle_(self, include: Collection[str] | None = None,
                           exclude: Collection[str] | None = None,
                           **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
-        bundle["image/png"] = base64.b64encode(self.static_png).decode("ascii")
+        bundle = (self.widget.layout._repr_mimebundle_(**kwargs) or {}) if self.widget else {}
+        bundle["text/plain"] = self.text
+        if self.widget:
+            bundle["image/png"] = base64.b64encode(self.widget.png).decode("ascii")
         wanted = (include is None or "text/html" in include) and "text/html" not in (exclude or ())
-        if self.site_html is not None and wanted:
-            bundle["text/html"] = self.site_html()
-        elif self.static_grid is not None and wanted:
-            view = self.static_view()
-            bundle["text/html"] = view.html(static_explorer.unique_element_id(view.element_id))
+        html = self.site_html() if wanted else None
+        if html is not None:
+            bundle["text/html"] = html
         return bundle
-
-
-def _static_grids(static_grid: StaticGrid | Sequence[StaticGrid]) -> list[StaticGrid]:
-    """``static_grid`` as a list of grids, checked to name the same controls in one order."""
-    grids = [static_grid] if isinstance(static_grid, Mapping) else list(static_grid)
-    if not grids:
-        raise ValueError("static grid: give at least one grid")
-    for grid in grids[1:]:
-        if list(grid) != list(grids[0]):
-            raise ValueError(f"static grids must name the same controls in the same order: "
-                             f"{list(grids[0])} and {list(grid)}")
-    return grids
-
-
-def _static_kind(control: widgets.ValueWidget) -> static_explorer.ControlKind:
-    """A numeric slider or number box becomes a range input; anything else a menu."""
-    value = control.value
-    numeric = isinstance(value, int | float | np.number) and not isinstance(value, bool)
-    return "range" if numeric and not hasattr(control, "options") else "select"
-
-
-def _options(control: widgets.ValueWidget) -> list[tuple[Any, str]]:
-    """A menu's options as ``(value, label)`` pairs."""
-    pairs = []
-    for option in control.options:
-        label, value = option if isinstance(option, tuple) else (option, option)
-        pairs.append((value, str(label)))
-    return pairs
-
-
-def _value_label(control: widgets.ValueWidget, value: Any) -> str:
-    """The text a control shows for ``value``: a menu's label, a slider's readout."""
-    if hasattr(control, "options"):
-        for option, label in _options(control):
-            if option == value:
-                return label
-        raise ValueError(f"{control.description or 'menu'!r} has no option {value!r}")
-    readout = getattr(control, "readout_format", None)
-    if readout:
-        try:
-            return format(value, readout)
-        except (TypeError, ValueError):
-            pass
-    return str(value)
-
-
-def _offered_values(control: widgets.ValueWidget) -> list[tuple[Any, str]]:
-    """Every value a control offers, labelled: a menu's options, a slider's steps."""
-    if hasattr(control, "options"):
-        return _options(control)
-    if isinstance(control.value, bool):
-        return [(False, "off"), (True, "on")]
-    if all(hasattr(control, trait) for trait in ("min", "max", "step")):
-        count = int(round((control.max - control.min) / control.step)) + 1
-        values = [control.min + i * control.step for i in range(count)]
-        if isinstance(control.value, int):
-            values = [int(v) for v in values]
-        return [(v, _value_label(control, v)) for v in values]
-    raise ValueError(f"static grid: list the values of {control.description or 'a control'!r}")

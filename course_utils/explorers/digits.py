@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from course_utils import checks, onnx_models
+from course_utils.explorers.base import Explorer
 from course_utils.site import live
 
 #: The side of the box the digit's bounding box is scaled into, and of the image.
@@ -28,6 +29,9 @@ DRAWING_SCALE = 4
 MAX_MODEL_BYTES = 500_000
 #: The most test digits the explorer offers as starting points.
 MAX_DIGITS = 10
+#: The fewest MNIST pixels a stroke's box must span (its longer side) to be read as a digit:
+#: the page says that a smaller one (a dot, a tick) is too small instead of reading it.
+MIN_EXTENT = 7
 
 
 def _round_half_up(value: float) -> int:
@@ -89,8 +93,8 @@ def prepare_drawing(ink: ArrayLike, box: int = MNIST_BOX, side: int = MNIST_SIDE
 
 
 def digit_explorer(model: object, digits: ArrayLike, labels: Sequence[int] | None = None,
-                   layer_names: Sequence[str] | None = None) -> live.LiveOutput:
-    """Return the live digit explorer for a trained MNIST convnet (for the site).
+                   layer_names: Sequence[str] | None = None) -> Explorer:
+    """Return the live digit explorer for a trained MNIST convnet (site only: no widget).
 
     Args:
         model: the trained ``keras.Sequential`` (``(28, 28, 1)`` inputs in ``[0, 1]``, ten
@@ -132,10 +136,10 @@ def digit_explorer(model: object, digits: ArrayLike, labels: Sequence[int] | Non
                          f"than {MAX_MODEL_BYTES:,}: a smaller model is needed")
     shown = labels if labels is not None else [None] * len(grey)
     data = {"model": packed, "layers": list(layer_names), "box": MNIST_BOX, "side": MNIST_SIDE,
-            "scale": DRAWING_SCALE,
+            "scale": DRAWING_SCALE, "minExtent": MIN_EXTENT,
             "digits": [[None if label is None else int(label), live.quantise_grey(image)[0]]
                        for label, image in zip(shown, grey, strict=True)],
             "luts": {"gray": live.colormap_lut("gray"), "viridis": live.colormap_lut("viridis")}}
     text = (f"Digit explorer for {model.name} ({model.count_params():,} parameters; the model "
             f"takes {len(packed):,} bytes): it runs on the built site.")
-    return live.LiveOutput(live.live_html("digit_explorer", data), text)
+    return Explorer("digit_explorer", text, data=data)

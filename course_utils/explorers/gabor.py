@@ -14,14 +14,14 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, gabor, plots
-from course_utils.explorers.base import Explorer, grey_image
+from course_utils.explorers.base import Explorer, ExplorerWidget, Slider, grey_image
 from course_utils.site import live
 
-#: The Gabor explorer's slider ranges: frequency (cycles/px), theta (degrees), sigma (px).
-GABOR_RANGES: dict[str, tuple[float, float]] = {
-    "frequency": (0.05, 0.5), "theta": (0.0, 165.0), "sigma": (1.0, 8.0)}
-#: The sliders' steps: fine enough to feel continuous (the site computes any setting).
-GABOR_STEPS: dict[str, float] = {"frequency": 0.01, "theta": 1.0, "sigma": 0.1}
+#: The Gabor explorer's sliders: frequency (cycles/px), theta (degrees), sigma (px), in steps
+#: fine enough to feel continuous (the site computes any setting).
+GABOR_SLIDERS = (Slider("frequency", "frequency (cycles/px)", 0.05, 0.5, 0.01, ".2f"),
+                 Slider("theta", "theta (degrees)", 0.0, 165.0, 1.0, ".0f"),
+                 Slider("sigma", "sigma (px)", 1.0, 8.0, 0.1, ".1f"))
 #: The largest image side: each image is embedded in the page, its response computed there.
 MAX_IMAGE_SIDE = 64
 
@@ -73,10 +73,10 @@ def gabor_explorer(
 
     The figure is :func:`draw_gabor_view`'s for ``images`` (grey 2-D arrays by name, each at
     most :data:`MAX_IMAGE_SIDE` pixels a side, e.g. a digit and a Fashion-MNIST item). The
-    controls (``explorer.controls``) are sliders over :data:`GABOR_RANGES` in
-    :data:`GABOR_STEPS`: ``"frequency"`` (cycles per pixel), ``"theta"`` (degrees) and
-    ``"sigma"`` (pixels). The site version is live: the same sliders, the kernel and the
-    response magnitudes computed in the browser.
+    controls (``explorer.controls``) are the sliders of :data:`GABOR_SLIDERS`:
+    ``"frequency"`` (cycles per pixel), ``"theta"`` (degrees) and ``"sigma"`` (pixels). The
+    site version is live: the same sliders, the kernel and the response magnitudes computed
+    in the browser.
 
     Raises:
         ValueError: for no images, an image that is not 2-D or too large, or a starting value
@@ -89,19 +89,9 @@ def gabor_explorer(
         checks.integer(f"the longer side of image {name!r}", max(image.shape), 1,
                        MAX_IMAGE_SIDE)
     starts = {"frequency": frequency, "theta": theta_degrees, "sigma": sigma}
-    for name, value in starts.items():
-        checks.number("theta_degrees" if name == "theta" else name, value, *GABOR_RANGES[name])
-    style = {"description_width": "initial"}
-
-    def slider(name: str, label: str, fmt: str) -> widgets.Widget:
-        low, high = GABOR_RANGES[name]
-        return widgets.FloatSlider(value=starts[name], min=low, max=high,
-                                   step=GABOR_STEPS[name], description=label,
-                                   readout_format=fmt, continuous_update=False, style=style)
-
-    freq = slider("frequency", "frequency (cycles/px)", ".2f")
-    angle = slider("theta", "theta (degrees)", ".0f")
-    width = slider("sigma", "sigma (px)", ".1f")
+    for slider in GABOR_SLIDERS:
+        slider.check(starts[slider.name], "theta_degrees" if slider.name == "theta" else None)
+    freq, angle, width = (slider.widget(starts[slider.name]) for slider in GABOR_SLIDERS)
     output = widgets.Output()
 
     def draw() -> Figure:
@@ -109,14 +99,15 @@ def gabor_explorer(
 
     controls = {"frequency": freq, "theta": angle, "sigma": width}
     data = {"images": [[name, live.exact_values(image)] for name, image in grey.items()],
-            "ranges": {name: [*GABOR_RANGES[name], GABOR_STEPS[name]] for name in GABOR_RANGES},
+            "ranges": {slider.name: slider.site() for slider in GABOR_SLIDERS},
             "values": starts,
-            "labels": {"frequency": "frequency (cycles/px)", "theta": "theta (degrees)",
-                       "sigma": "sigma (px)"},
+            "labels": {slider.name: slider.label for slider in GABOR_SLIDERS},
+            "digits": {slider.name: slider.digits for slider in GABOR_SLIDERS},
             "luts": {name: live.colormap_lut(cmap) for name, cmap in
                      (("gray", "gray"), ("magma", "magma"), ("signed", plots.SIGNED_CMAP))}}
-    explorer = Explorer(widgets.VBox([widgets.HBox([freq, angle, width]), output]),
-                        output, draw, controls,
-                        site_html=lambda: live.live_html("gabor_explorer", data))
-    explorer.redraw_on(*controls.values())
-    return explorer
+    view = ExplorerWidget(widgets.VBox([widgets.HBox([freq, angle, width]), output]),
+                          output, draw, controls)
+    view.redraw_on(*controls.values())
+    text = (f"Gabor explorer: one filter's frequency, orientation and width on {len(grey)} "
+            f"images ({', '.join(grey)}); live in JupyterLab and on the book's site.")
+    return Explorer("gabor_explorer", text, widget=view, data=data)

@@ -1,7 +1,7 @@
 """Chapter 9's Grad-CAM explorer: where a classifier finds the evidence for a class.
 
 It needs the model, so the site shows a static explorer: heatmaps precomputed for every photo,
-class and layer when the notebook ran.
+class and layer in the run that makes the site's outputs.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, plots
-from course_utils.explorers.base import Explorer, StaticGrid, rgb_image
+from course_utils.explorers.base import STATIC, Explorer, ExplorerWidget, StaticGrid, rgb_image
 
 #: Class names, in the order of a model's outputs.
 ClassNames = list[str] | tuple[str, ...]
@@ -119,8 +119,9 @@ def gradcam_explorer(
         class_names: the classes' names (default: ImageNet's, for 1,000 outputs).
         top: how many classes the class menu (and the bars) offer.
         image_size: the model's input size, when the model does not fix it.
-        static_grid: the static version's settings (:class:`Explorer`); by default every
-            photo, class and layer (``len(photos) * top * len(layer_names)`` frames).
+        static_grid: the static version's settings (:class:`Explorer`'s ``grid``); by
+            default every photo, class and layer (``len(photos) * top * len(layer_names)``
+            frames, drawn only for the site: :func:`course_utils.config.site_frames`).
 
     Raises:
         ValueError: for no photos or layers, a photo that is not RGB, an unknown layer, or
@@ -164,8 +165,8 @@ def gradcam_explorer(
     controls = {"photo": picker, "class": class_menu, "layer": layer_menu}
     if static_grid is None:
         static_grid = {"photo": None, "class": None, "layer": None}
-    explorer = Explorer(widgets.VBox([widgets.HBox([picker, class_menu, layer_menu]), output]),
-                        output, draw, controls, static_grid)
+    view = ExplorerWidget(widgets.VBox([widgets.HBox([picker, class_menu, layer_menu]), output]),
+                          output, draw, controls)
 
     def on_photo(change: dict[str, Any]) -> None:
         refilling[0] = True
@@ -175,13 +176,16 @@ def gradcam_explorer(
             class_menu.value = options[0][1]
         finally:
             refilling[0] = False
-        explorer.refresh()
+        view.refresh()
 
     def on_class(_change: dict[str, Any]) -> None:
         if not refilling[0]:
-            explorer.refresh()
+            view.refresh()
 
     picker.observe(on_photo, names="value")
     class_menu.observe(on_class, names="value")
-    explorer.redraw_on(layer_menu)
-    return explorer
+    view.redraw_on(layer_menu)
+    text = (f"Grad-CAM explorer for {model.name}: {len(rgb)} photos, their top {top} classes, "
+            f"{len(layer_names)} layers; live in JupyterLab, precomputed views on the book's "
+            "site.")
+    return Explorer(STATIC, text, widget=view, grid=static_grid)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from course_utils import checks, kernels, plots
-from course_utils.explorers.base import Explorer, grey_image
+from course_utils.explorers.base import Explorer, ExplorerWidget, grey_image
 from course_utils.site import live
 
 #: The kernel grid sizes the kernel explorer offers, by label.
@@ -216,28 +216,29 @@ def kernel_explorer(
                            layout=widgets.Layout(flex="0 0 auto", overflow="visible"))
     widget = widgets.VBox([widgets.HBox([image_menu, preset_menu]),
                            widgets.HBox([weights, output])])
-    data = _site_data(specs, grids, preset, padding)
-    explorer = Explorer(widget, output, draw, {
-        "image": image_menu, "preset": preset_menu, "size": size_menu, "grid": grid},
-        site_html=lambda: live.live_html("kernel_explorer", data))
+    view = ExplorerWidget(widget, output, draw, {
+        "image": image_menu, "preset": preset_menu, "size": size_menu, "grid": grid})
 
     def on_cell(_change: dict[str, Any]) -> None:
         if not filling[0]:
-            explorer.refresh()
+            view.refresh()
 
     def on_preset(change: dict[str, Any]) -> None:
         fill(change["new"])
-        explorer.refresh()
+        view.refresh()
 
     def on_size(_change: dict[str, Any]) -> None:
         show_grid()
         if not filling[0]:
-            explorer.refresh()
+            view.refresh()
 
     for row in cells:
         for cell in row:
             cell.observe(on_cell, names="value")
     preset_menu.observe(on_preset, names="value")
     size_menu.observe(on_size, names="value")
-    explorer.redraw_on(image_menu)
-    return explorer
+    view.redraw_on(image_menu)
+    text = (f"Kernel explorer: {len(grey)} images ({', '.join(grey)}), {len(grids)} preset "
+            "kernels and weights to edit; live in JupyterLab and on the book's site.")
+    return Explorer("kernel_explorer", text, widget=view,
+                    data=_site_data(specs, grids, preset, padding))

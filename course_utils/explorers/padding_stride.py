@@ -6,13 +6,15 @@ of :mod:`course_utils.kernels`, over the same ranges as the widget's sliders).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from course_utils import checks, kernels, plots
-from course_utils.explorers.base import Explorer
+from course_utils.explorers.base import Explorer, ExplorerWidget, Slider
 from course_utils.site import live
 
 _PADDING_COLOR = "#d9d9d9"
@@ -119,6 +121,10 @@ def _message_figure(title: str, message: str) -> Figure:
 
 #: The largest stride the explorer's slider offers.
 MAX_STRIDE = 4
+#: The explorer's sliders (the input and kernel sizes go up to its ``largest`` argument).
+PADDING_STRIDE_SLIDERS = (Slider("input size", "input size", 1, 9, 1, "d"),
+                          Slider("kernel size", "kernel size", 1, 9, 1, "d"),
+                          Slider("stride", "stride", 1, MAX_STRIDE, 1, "d"))
 
 
 def padding_stride_explorer(
@@ -139,23 +145,20 @@ def padding_stride_explorer(
             ``largest`` outside 1..16, or a first view that is itself invalid.
     """
     checks.integer("largest", largest, 1, 16)
-    checks.integer("n", n, 1, largest)
-    checks.integer("k", k, 1, largest)
-    checks.integer("stride", stride, 1, MAX_STRIDE)
+    sliders = {slider.name: slider for slider in PADDING_STRIDE_SLIDERS}
+    for name in ("input size", "kernel size"):
+        sliders[name] = dataclasses.replace(sliders[name], high=largest)
+    starts = {"input size": n, "kernel size": k, "stride": stride}
+    for (name, value), argument in zip(starts.items(), ("n", "k", "stride"), strict=True):
+        sliders[name].check(value, argument)
     if not isinstance(padding, str):
         raise TypeError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     if padding not in kernels.PADDINGS:
         raise ValueError(f"padding must be one of {kernels.PADDINGS}, got {padding!r}")
     kernels.output_size(n, k, padding, stride)  # fail early on a bad first view
-    style = {"description_width": "initial"}
-    size = widgets.IntSlider(value=n, min=1, max=largest, description="input size",
-                             continuous_update=False, style=style)
-    kernel = widgets.IntSlider(value=k, min=1, max=largest, description="kernel size",
-                               continuous_update=False, style=style)
+    size, kernel, step = (sliders[name].widget(value) for name, value in starts.items())
     pad = widgets.ToggleButtons(options=list(kernels.PADDINGS), value=padding,
-                                description="padding", style=style)
-    step = widgets.IntSlider(value=stride, min=1, max=MAX_STRIDE, description="stride",
-                             continuous_update=False, style=style)
+                                description="padding", style={"description_width": "initial"})
     status = widgets.Label()
     output = widgets.Output()
 
@@ -173,12 +176,12 @@ def padding_stride_explorer(
 
     controls = {"input size": size, "kernel size": kernel, "padding": pad, "stride": step}
     data = {"n": n, "k": k, "padding": padding, "stride": stride,
-            "ranges": {"input size": [1, largest, 1], "kernel size": [1, largest, 1],
-                       "stride": [1, MAX_STRIDE, 1]},
+            "ranges": {name: slider.site() for name, slider in sliders.items()},
             "paddings": list(kernels.PADDINGS), "luts": {"oranges": live.colormap_lut("Oranges")}}
-    explorer = Explorer(
+    view = ExplorerWidget(
         widgets.VBox([widgets.HBox([size, kernel]), widgets.HBox([pad, step]), status, output]),
-        output, draw, controls,
-        site_html=lambda: live.live_html("padding_stride_explorer", data))
-    explorer.redraw_on(*controls.values())
-    return explorer
+        output, draw, controls)
+    view.redraw_on(*controls.values())
+    text = (f"Padding and stride explorer: input and kernel sizes 1 to {largest}, padding, "
+            f"stride 1 to {MAX_STRIDE}; live in JupyterLab and on the book's site.")
+    return Explorer("padding_stride_explorer", text, widget=view, data=data)

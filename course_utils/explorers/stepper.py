@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
 
 from course_utils import checks, kernels, plots
-from course_utils.explorers.base import Explorer, grey_image
+from course_utils.explorers.base import Explorer, ExplorerWidget, Slider, grey_image
 from course_utils.site import live
 
 
@@ -167,8 +167,7 @@ def convolution_stepper(
     steps = kernels.convolve2d(image, kernel, "valid", stride).size
     position = steps // 2 if position is None else position
     convolution_step(image, kernel, position, stride)  # fail early on a bad position
-    slider = widgets.IntSlider(value=position, min=0, max=steps - 1, description="position",
-                               continuous_update=False)
+    slider = Slider("position", "position", 0, steps - 1, 1, "d").widget(position)
     play = widgets.Play(value=position, min=0, max=steps - 1, interval=500)
     widgets.jslink((play, "value"), (slider, "value"))
     output = widgets.Output()
@@ -176,10 +175,12 @@ def convolution_stepper(
             "stride": stride, "position": position,
             "luts": {"gray": live.colormap_lut("gray"),
                      "signed": live.colormap_lut(plots.SIGNED_CMAP)}}
-    explorer = Explorer(
+    view = ExplorerWidget(
         widgets.VBox([widgets.HBox([play, slider]), output]), output,
         lambda: draw_convolution_step(image, kernel, slider.value, stride),
-        {"position": slider, "play": play},
-        site_html=lambda: live.live_html("convolution_stepper", data))
-    explorer.redraw_on(slider)
-    return explorer
+        {"position": slider, "play": play})
+    view.redraw_on(slider)
+    text = (f"Convolution stepper: kernel {kernel.shape[0]}x{kernel.shape[1]}, image "
+            f"{image.shape[0]}x{image.shape[1]}, stride {stride}, {steps} steps; live in "
+            "JupyterLab and on the book's site.")
+    return Explorer("convolution_stepper", text, widget=view, data=data)

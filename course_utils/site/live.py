@@ -1,10 +1,13 @@
-"""Live site explorers: the explorer's data as JSON, and its JavaScript, in one piece of HTML.
+"""Live site explorers: what the page needs to recompute an explorer in the reader's browser.
 
 The kernel, stepper, padding/stride and Gabor explorers recompute in the reader's browser. The
 Python explorer, when the notebook runs, embeds everything the page needs (presets, ranges,
-defaults, images, colour maps) as JSON in its ``text/html`` output, with the explorer's script
-inlined from ``course_utils/site/js/`` (one file per explorer kind, plus ``live_common.js``).
-Nothing is fetched, so the page works opened from disk (``file://``).
+defaults, images, colour maps) as JSON in its ``text/html`` output, with its kind: no script.
+The scripts are plain source files in ``course_utils/site/js/`` (one per kind, plus
+``live_common.js``), which the book's Sphinx extension (:mod:`course_utils.site.explorer_pages`)
+copies into the site and loads with ``<script src>`` on the pages that hold explorers (a
+``<script src>`` works opened from disk, ``file://``; nothing is fetched). ``live_common.js``
+starts every ``.live-explorer`` of the page once it has loaded.
 
 The model explorers (``digit_explorer``, ``photo_explorer``) run an ONNX model in the page with
 ONNX Runtime Web, which ``make vendor`` puts in ``_static/onnxruntime/``; ``live_models.js``
@@ -14,23 +17,24 @@ WASM) says in one line how to serve the site instead.
 The DOM contract (tests rely on it)::
 
     <div class="live-explorer" data-kind="KIND" id="live-KIND-...">
+      <p class="live-explorer-fallback">what the explorer is, where it runs</p>
       <script type="application/json" class="live-explorer-data">{...}</script>
     </div>
-    <script>...live_common.js...</script>  [<script>...live_models.js...</script>]
-    <script>...KIND.js...</script>  <script>CourseLive.start("live-KIND-...")</script>
 
-Each script defines itself once per page (a second copy does nothing). Once started, the
-element has ``data-ready="true"``, and its ``liveExplorer`` property holds what it computed
-(e.g. the kernel explorer's ``output``, a ``Float64Array``), for tests to read. A model
-explorer's ``data-state`` is ``unavailable`` (the one-line message), ``closed`` (its open
-button), ``loading``, ``open`` or ``failed``; its ``data-updates`` counts its redraws.
+and on the site, in the page's head: ``live_common.js``, ``live_models.js`` (model explorers)
+and ``KIND.js`` for each kind, in that order. Each script defines itself once per page. Once
+started, the element has lost its fallback line, has ``data-ready="true"``, and its
+``liveExplorer`` property holds what it computed (e.g. the kernel explorer's ``output``, a
+``Float64Array``), for tests to read. A model explorer's ``data-state`` is ``unavailable`` (the
+one-line message), ``closed`` (its open button), ``loading``, ``open`` or ``failed``; its
+``data-updates`` counts its redraws.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
+import html
 import json
 from pathlib import Path
 from typing import Any
@@ -52,12 +56,6 @@ KINDS = ("kernel_explorer", "convolution_stepper", "padding_stride_explorer", "g
 #: Scripts some kinds need between the common one and their own: the model explorers load
 #: ONNX Runtime Web through ``live_models.js`` (only when the reader opens them).
 EXTRA_SCRIPTS = {"digit_explorer": ("live_models",), "photo_explorer": ("live_models",)}
-
-
-@functools.cache
-def script(name: str) -> str:
-    """Return the source of ``js/NAME.js``."""
-    return (JS_DIR / f"{name}.js").read_text(encoding="utf-8")
 
 
 def quantise_grey(image: ArrayLike) -> tuple[dict[str, Any], np.ndarray]:
@@ -105,45 +103,27 @@ def colormap_lut(cmap: str | Colormap) -> str:
     return base64.b64encode(rgb.tobytes()).decode("ascii")
 
 
-class LiveOutput:
-    """A live site explorer as a notebook output: its HTML, and a line of text for plain views.
-
-    Displayed in a notebook it shows the HTML (JupyterLab runs its script in a trusted
-    notebook; the model explorers then say they run on the built site); the built site shows
-    the same HTML, where they run.
-    """
-
-    def __init__(self, html: str, text: str) -> None:
-        self.html = html
-        self.text = text
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None,
-                          **kwargs: object) -> dict[str, str]:
-        return {"text/html": self.html, "text/plain": self.text}
-
-
-def live_html(kind: str, data: dict[str, Any], element_id: str | None = None) -> str:
-    """Return the live explorer ``kind`` (one of :data:`KINDS`) fed with ``data``.
+def live_html(kind: str, data: dict[str, Any], text: str, element_id: str | None = None) -> str:
+    """Return the live explorer ``kind`` (one of :data:`KINDS`) fed with ``data``: no script.
 
     Args:
         kind: the explorer's kind; its script is ``js/KIND.js``.
         data: JSON-serialisable settings the script reads.
+        text: one line saying what the explorer is, shown until the script starts it (and by
+            viewers that run no script).
         element_id: the outer element's id; by default ``live-KIND-`` and a hash of the data,
             made unique per display (:func:`unique_element_id`).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
     if element_id is None:
-        digest = hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:12]
+        digest = hashlib.sha256(f"{kind}:{payload}".encode()).hexdigest()[:12]
         element_id = unique_element_id(f"live-{kind.replace('_', '-')}-{digest}")
-    safe = text.replace("<", "\\u003c")
+    safe = payload.replace("<", "\\u003c")
     return "\n".join([
         f'<div class="live-explorer" data-kind="{kind}" id="{element_id}">',
+        f'<p class="live-explorer-fallback">{html.escape(text, quote=False)}</p>',
         f'<script type="application/json" class="live-explorer-data">{safe}</script>',
         "</div>",
-        f"<script>{script(COMMON_SCRIPT)}</script>",
-        *(f"<script>{script(name)}</script>" for name in EXTRA_SCRIPTS.get(kind, ())),
-        f"<script>{script(kind)}</script>",
-        f"<script>CourseLive.start({json.dumps(element_id)});</script>",
     ])

@@ -1,27 +1,43 @@
-"""Static explorers: an explorer's precomputed views as one self-contained piece of HTML.
+"""Static explorers: an explorer's precomputed frames, as notebook data and as a page.
 
-The built site has no kernel, so a live widget cannot redraw there. Instead an
-:class:`course_utils.explorers.Explorer` draws its figure for every point of a small grid of
-control settings, and this module turns those frames into plain HTML controls (a range input
-per numeric slider, a ``<select>`` per menu) and one ``<img>`` whose ``src`` a small inline
-script swaps among the frames. No library, no external file and no network: the page works
-opened from disk (``file://``).
+The built site has no kernel, so an explorer that needs one (a model) cannot redraw there.
+Instead :mod:`course_utils.site.frames` draws its widget's figure for every point of a small
+grid of settings (a :class:`StaticView`), which this module writes twice:
 
-The DOM contract (tests and the site rely on it)::
+- in the notebook (:meth:`StaticView.html`), data and no script::
 
-    <div class="static-explorer" id="static-explorer-...">       unique, deterministic id
+    <div class="static-explorer" id="static-explorer-...">      unique, deterministic id
+      <p class="static-explorer-note">A static copy of the interactive explorer: ...</p>
+      <script type="application/json" class="static-explorer-data">{...}</script>
+    </div>
+
+  The data holds ``controls`` (name, label, kind and ``choices``: ``[token, label]`` pairs;
+  ``by``: for a menu whose options depend on the controls before it, its choices by
+  :func:`settings_key` of those controls' tokens), ``current`` (the default settings' tokens)
+  and ``frames``: each frame as a ``data:`` URL of its PNG, keyed by :func:`settings_key` of
+  its settings' tokens.
+- on the site (:func:`page_html`, called by the book's Sphinx extension
+  :mod:`course_utils.site.explorer_pages` once it has written each frame to a file of its
+  own): plain HTML controls and one ``<img>`` showing the default frame (``loading="lazy"``:
+  fetched once the reader scrolls near it); ``frames`` then maps
+  each key to its file's URL, and :data:`SCRIPT` (``js/static_frames.js``, added to the page
+  by the extension) swaps the image's ``src`` when a control moves. A frame loads only when a
+  reader asks for it, and a ``src`` swap works from ``file://`` too.
+
+The page's DOM contract (tests rely on it)::
+
+    <div class="static-explorer" id="static-explorer-...">
       ... <input type="range" class="static-explorer-control" data-control="NAME">
       ... <select class="static-explorer-control" data-control="NAME">
-      <img class="static-explorer-frame" src="data:image/png;base64,...">
+      <img class="static-explorer-frame" src="URL of the default frame" loading="lazy">
+      <p class="static-explorer-note">...</p>
       <script type="application/json" class="static-explorer-data">{...}</script>
-      <script>...</script>
     </div>
 
 A range input's value is the index of a step (the grid's values in order); the label after it
 shows the value itself. Moving a range (``input`` event) or changing a select (``change``
-event) shows the frame of the new settings. The data block holds ``controls`` (name, label,
-kind and ``choices``: ``[token, label]`` pairs), ``frames`` (base64 PNGs keyed by
-:func:`settings_key` of the settings' tokens) and ``current`` (the default settings' tokens).
+event) shows the frame of the new settings; once the script has started an explorer, its
+element has ``data-ready="true"``.
 """
 
 from __future__ import annotations
@@ -42,9 +58,13 @@ from PIL import Image
 
 #: The resolution frames are drawn at (the live view's PNG uses 80 dpi).
 FRAME_DPI = 64
-#: The most frames one static explorer may hold (with :data:`FRAME_DPI`, about 2.5 MB of HTML
-#: for the largest, photo-filled figures).
+#: The most frames one static explorer may hold (with :data:`FRAME_DPI`, about 2.5 MB in the
+#: notebook for the largest, photo-filled figures; the site loads each one on demand).
 MAX_FRAMES = 120
+#: The script of the site's static explorers (``js/static_frames.js``).
+SCRIPT = "static_frames"
+#: How the notebook writes a frame: a ``data:`` URL (the site's extension makes it a file).
+FRAME_URL_PREFIX = "data:image/png;base64,"
 #: Frames are palette PNGs with at most this many colours: a third to a half of the bytes of a
 #: full-colour PNG of the same figure, with no visible change at these sizes.
 FRAME_COLORS = 256
@@ -145,14 +165,19 @@ class StaticView:
     def element_id(self) -> str:
         """A deterministic id: ``static-explorer-`` and a hash of the controls and frames."""
         digest = hashlib.sha256()
-        digest.update(json.dumps(self._data(with_frames=False), sort_keys=True).encode())
+        digest.update(json.dumps(self._controls_data(), sort_keys=True).encode())
         for key, frame in self.frames.items():
             digest.update(key.encode())
             digest.update(frame)
         return f"static-explorer-{digest.hexdigest()[:12]}"
 
-    def _data(self, with_frames: bool = True) -> dict[str, Any]:
-        """The JSON data block the page's script reads."""
+    def data(self) -> dict[str, Any]:
+        """The data the notebook carries: controls, default settings and frames (``data:``)."""
+        return {**self._controls_data(), "frames": {
+            key: FRAME_URL_PREFIX + base64.b64encode(frame).decode("ascii")
+            for key, frame in self.frames.items()}}
+
+    def _controls_data(self) -> dict[str, Any]:
         controls = []
         for control in self.controls:
             entry: dict[str, Any] = {"name": control.name, "label": control.label,
@@ -162,55 +187,84 @@ class StaticView:
                 entry["by"] = {prefix: [list(c) for c in row]
                                for prefix, row in control.by_prefix.items()}
             controls.append(entry)
-        data: dict[str, Any] = {"controls": controls, "current": list(self.default)}
-        if with_frames:
-            data["frames"] = {key: base64.b64encode(frame).decode("ascii")
-                              for key, frame in self.frames.items()}
-        return data
+        return {"controls": controls, "current": list(self.default)}
 
     def html(self, element_id: str | None = None) -> str:
-        """Return the static explorer as HTML (see the module docstring for its structure).
+        """Return the notebook's version: the data and a one-line note, no script.
 
         Args:
             element_id: the outer element's id (default: :attr:`element_id`). Two explorers
                 on one page need different ids.
         """
         element_id = element_id or self.element_id
-        fields, words = [], []
-        for i, control in enumerate(self.controls):
-            row = control.choices_after(self.default[:i])
-            at = [token for token, _ in row].index(self.default[i])
-            words.append(f"{control.label}: {row[at][1]}")
-            fields.append(_control_html(control, row, at))
-        frame = base64.b64encode(self.frames[self.default_key]).decode("ascii")
-        data = json.dumps(self._data(), separators=(",", ":")).replace("<", "\\u003c")
-        views = len(self.frames)
         return "\n".join([
             f'<div class="static-explorer" id="{_attr(element_id)}">',
-            '<div class="static-explorer-controls" style="display:flex;flex-wrap:wrap;'
-            'gap:0.3em 1.5em;align-items:center;margin-bottom:0.3em">',
-            *fields,
-            "</div>",
-            f'<img class="static-explorer-frame" src="data:image/png;base64,{frame}" '
-            f'alt="{_attr("Explorer view, " + ", ".join(words))}" '
-            'style="max-width:100%;height:auto">',
-            '<p class="static-explorer-note" style="font-size:0.85em;opacity:0.75;'
-            f'margin:0.2em 0">A static copy of the interactive explorer: {views} precomputed '
-            f'view{"s" if views != 1 else ""}. Run the notebook to explore every setting.</p>',
-            f'<script type="application/json" class="static-explorer-data">{data}</script>',
-            f"<script>{_SCRIPT.replace('__ID__', json.dumps(element_id))}</script>",
+            _note(len(self.frames)),
+            _data_block(self.data()),
             "</div>",
         ])
+
+
+def _note(views: int) -> str:
+    return ('<p class="static-explorer-note" style="font-size:0.85em;opacity:0.75;'
+            f'margin:0.2em 0">A static copy of the interactive explorer: {views} precomputed '
+            f'view{"s" if views != 1 else ""}. Run the notebook to explore every setting.</p>')
+
+
+def _data_block(data: Mapping[str, Any]) -> str:
+    text = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
+    return f'<script type="application/json" class="static-explorer-data">{text}</script>'
+
+
+def _choices_after(control: Mapping[str, Any], prefix: Sequence[str]) -> list[list[str]]:
+    """A control's choices once the controls before it hold ``prefix`` (tokens)."""
+    return control.get("by", {}).get(settings_key(prefix), control["choices"])
+
+
+def page_html(element_id: str, data: Mapping[str, Any]) -> str:
+    """Return the site's version of a static explorer (see the module docstring).
+
+    Args:
+        element_id: the outer element's id (the notebook's).
+        data: the notebook's data (:meth:`StaticView.data`), its ``frames`` now the URLs the
+            page loads them from (relative to the page).
+
+    Raises:
+        ValueError: for data without the default settings' frame.
+    """
+    controls, current = data["controls"], data["current"]
+    key = settings_key(current)
+    if key not in data["frames"]:
+        raise ValueError(f"static explorer {element_id}: no frame for its default view {key}")
+    fields, words = [], []
+    for i, control in enumerate(controls):
+        row = _choices_after(control, current[:i])
+        at = [token for token, _ in row].index(current[i])
+        words.append(f"{control['label']}: {row[at][1]}")
+        fields.append(_control_html(control, row, at))
+    return "\n".join([
+        f'<div class="static-explorer" id="{_attr(element_id)}">',
+        '<div class="static-explorer-controls" style="display:flex;flex-wrap:wrap;'
+        'gap:0.3em 1.5em;align-items:center;margin-bottom:0.3em">',
+        *fields,
+        "</div>",
+        f'<img class="static-explorer-frame" src="{_attr(data["frames"][key])}" '
+        f'alt="{_attr("Explorer view, " + ", ".join(words))}" loading="lazy" '
+        'style="max-width:100%;height:auto">',
+        _note(len(data["frames"])),
+        _data_block(data),
+        "</div>",
+    ])
 
 
 def _attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _control_html(control: StaticControl, row: tuple[Choice, ...], at: int) -> str:
+def _control_html(control: Mapping[str, Any], row: Sequence[Sequence[str]], at: int) -> str:
     """One labelled control, showing ``row[at]``."""
-    common = f'class="static-explorer-control" data-control="{_attr(control.name)}"'
-    if control.kind == "range":
+    common = f'class="static-explorer-control" data-control="{_attr(control["name"])}"'
+    if control["kind"] == "range":
         shown = row[at][1]
         widget = (f'<input type="range" {common} min="0" max="{len(row) - 1}" step="1" '
                   f'value="{at}" aria-valuetext="{_attr(shown)}"> '
@@ -221,7 +275,7 @@ def _control_html(control: StaticControl, row: tuple[Choice, ...], at: int) -> s
             f"{html.escape(label)}</option>" for i, (token, label) in enumerate(row))
         widget = f"<select {common}>{options}</select>"
     return (f'<label class="static-explorer-field" style="display:inline-flex;gap:0.4em;'
-            f'align-items:center"><span>{html.escape(control.label)}</span> {widget}</label>')
+            f'align-items:center"><span>{html.escape(control["label"])}</span> {widget}</label>')
 
 
 _ELEMENT_IDS: Counter[str] = Counter()
@@ -236,87 +290,3 @@ def unique_element_id(base: str) -> str:
     _ELEMENT_IDS[base] += 1
     count = _ELEMENT_IDS[base]
     return base if count == 1 else f"{base}-{count}"
-
-
-# The page's script, ES5 and self-contained. __ID__ becomes the element id (a JSON string).
-# On a change it reads the new setting, starts a dependent menu (one with `by`) after it from
-# its first option, as the live menus do, and when no frame has that combination it moves
-# the other controls to the nearest precomputed one that keeps the control just changed.
-_SCRIPT = """
-(function () {
-  "use strict";
-  var root = document.getElementById(__ID__);
-  if (!root) { return; }
-  var data = JSON.parse(root.querySelector("script.static-explorer-data").textContent);
-  var controls = data.controls;
-  var inputs = root.querySelectorAll(".static-explorer-control");
-  var image = root.querySelector("img.static-explorer-frame");
-  var tokens = data.current.slice();
-  var shown = [];
-  var has = function (key) { return Object.prototype.hasOwnProperty.call(data.frames, key); };
-  var keys = Object.keys(data.frames).map(function (key) { return JSON.parse(key); });
-  function keyOf(list) { return JSON.stringify(list); }
-  function choicesOf(i) {
-    var by = controls[i].by, row = by && by[keyOf(tokens.slice(0, i))];
-    return row || controls[i].choices;
-  }
-  function find(row, token) {
-    for (var k = 0; k < row.length; k++) { if (row[k][0] === token) { return k; } }
-    return -1;
-  }
-  function snap(i) {
-    var best = null, fewest = Infinity;
-    keys.forEach(function (key) {
-      if (key[i] !== tokens[i]) { return; }
-      var differ = 0;
-      for (var j = 0; j < key.length; j++) { if (key[j] !== tokens[j]) { differ++; } }
-      if (differ < fewest) { best = key; fewest = differ; }
-    });
-    if (best) { tokens = best.slice(); }
-  }
-  function show() {
-    var words = [];
-    for (var i = 0; i < controls.length; i++) {
-      var row = choicesOf(i), input = inputs[i], at = Math.max(find(row, tokens[i]), 0);
-      if (input.tagName === "SELECT") {
-        if (shown[i] !== row) {
-          input.textContent = "";
-          row.forEach(function (choice) {
-            var option = document.createElement("option");
-            option.value = choice[0];
-            option.textContent = choice[1];
-            input.appendChild(option);
-          });
-          shown[i] = row;
-        }
-        input.selectedIndex = at;
-      } else {
-        input.max = String(row.length - 1);
-        input.value = String(at);
-        input.setAttribute("aria-valuetext", row[at][1]);
-        input.parentNode.querySelector("output").textContent = row[at][1];
-      }
-      words.push(controls[i].label + ": " + row[at][1]);
-    }
-    var key = keyOf(tokens);
-    if (has(key)) {
-      image.src = "data:image/png;base64," + data.frames[key];
-      image.alt = "Explorer view, " + words.join(", ");
-    }
-  }
-  function change(i) {
-    var input = inputs[i];
-    tokens[i] = input.tagName === "SELECT" ? input.value : choicesOf(i)[Number(input.value)][0];
-    for (var j = i + 1; j < controls.length; j++) {
-      if (controls[j].by) { tokens[j] = choicesOf(j)[0][0]; }
-    }
-    if (!has(keyOf(tokens))) { snap(i); }
-    show();
-  }
-  Array.prototype.forEach.call(inputs, function (input, i) {
-    input.addEventListener(input.tagName === "SELECT" ? "change" : "input",
-                           function () { change(i); });
-  });
-  show();
-})();
-"""

@@ -16,6 +16,10 @@ import contextlib
 import functools
 import json
 import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,11 +37,14 @@ SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 #: Files the site is built from besides the pages themselves.
 BUILD_INPUTS = ("_config.yml", "_toc.yml", "course_utils/site/offline_site.py",
-                "course_utils/site/models.py", "_vendor/mathjax/startup.js",
-                "_vendor/onnxruntime/ort.wasm.min.js",
+                "course_utils/site/explorer_pages.py", "course_utils/site/static_explorer.py",
+                "course_utils/site/live.py", "course_utils/site/models.py",
+                "_vendor/mathjax/startup.js", "_vendor/onnxruntime/ort.wasm.min.js",
                 "course_utils/site/accessible_pages.py", "course_utils/site/page_html.py",
                 "course_utils/site/theme_assets.py",
-                "course_utils/site/theme/accessible_pages.css")
+                "course_utils/site/theme/accessible_pages.css",
+                *(str(path.relative_to(ROOT))
+                  for path in sorted((ROOT / "course_utils" / "site" / "js").glob("*.js"))))
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 LOCAL_SCHEMES = ("file", "data", "blob", "about")
 CHROMIUM_ARGS = [
@@ -178,6 +185,26 @@ def assert_clean(page: Any, watch: Watch) -> None:
         assert math["typeset"] >= math["math"] and not math["errors"], f"{page.url}: {math}"
 
 
+def explorer_page(folder: Path, name: str, body: str, content_root: bool = False) -> Path:
+    """Write ``folder/NAME.html``: explorers' notebook outputs (``body``) on a page laid out as
+    the built book's (``course_utils.site.explorer_pages``): the scripts copied into
+    ``_static/explorers/`` and loaded in the head, deferred, in the extension's order.
+    ``content_root`` marks it as a page of the built site (``data-content_root``)."""
+    from course_utils.site import explorer_pages, live
+
+    scripts = folder / "_static" / explorer_pages.SCRIPTS_DIR
+    scripts.mkdir(parents=True, exist_ok=True)
+    for script in live.JS_DIR.glob("*.js"):
+        shutil.copyfile(script, scripts / script.name)
+    tags = "".join(f'<script defer src="_static/{explorer_pages.SCRIPTS_DIR}/{script}.js">'
+                   "</script>" for script in explorer_pages.scripts_for(body))
+    root = ' data-content_root="./"' if content_root else ""
+    path = folder / f"{name}.html"
+    path.write_text(f"<!DOCTYPE html><html{root}><head><meta charset='utf-8'><title>{name}"
+                    f"</title>{tags}</head><body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
 def live_data(explorer: Any) -> dict[str, Any]:
     """The JSON data the Python explorer embedded for the page's script."""
     return json.loads(explorer.locator("script.live-explorer-data").text_content())
@@ -195,3 +222,55 @@ def decoded(spec: dict[str, Any]) -> np.ndarray:
 def read(explorer: Any, path: str) -> np.ndarray:
     """A typed array the explorer exposes, ``root.liveExplorer.PATH``, as a NumPy array."""
     return np.array(explorer.evaluate(f"root => Array.from(root.liveExplorer.{path})"))
+
+
+#: axe-core, fetched from the npm registry with ``npm pack`` at test time into
+#: ``_build/axe-core/`` (as ``make vendor`` fetches MathJax; never committed, never a CDN, never
+#: served by the site).
+AXE_VERSION = "4.14.1"
+AXE = ROOT / "_build" / "axe-core" / f"axe-{AXE_VERSION}.min.js"
+#: The axe impacts a test refuses.
+AXE_REFUSED = ("critical", "serious")
+
+
+@functools.cache
+def axe_source() -> str:
+    """axe-core's browser build (fetched once)."""
+    if not AXE.is_file():
+        npm = shutil.which("npm")
+        require(npm is not None, "npm (to fetch axe-core)", "Debian: apt-get install npm")
+        with tempfile.TemporaryDirectory() as folder:
+            packed = subprocess.run(
+                [npm, "pack", "--silent", "--loglevel=error", f"axe-core@{AXE_VERSION}"],
+                cwd=folder, capture_output=True, text=True, timeout=300)
+            require(packed.returncode == 0, f"axe-core {AXE_VERSION} from the npm registry",
+                    f"npm pack failed: {packed.stderr.strip()[-300:]}")
+            with tarfile.open(Path(folder) / f"axe-core-{AXE_VERSION}.tgz") as archive:
+                source = archive.extractfile("package/axe.min.js").read()
+        AXE.parent.mkdir(parents=True, exist_ok=True)
+        AXE.write_bytes(source)
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page: Any, selector: str = ".live-explorer") -> list[str]:
+    """Run axe-core on the elements that match ``selector``; return its critical and serious
+    violations, one line each (rule, impact, the elements and what axe says of the first)."""
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(content=axe_source())
+    return page.evaluate("""async ([selector, refused]) => {
+      const result = await axe.run(selector, {resultTypes: ["violations"]});
+      return result.violations.filter(v => refused.includes(v.impact)).map(v =>
+        `${v.id} (${v.impact}): ${v.nodes.map(n => n.target.join(" ")).join(", ")}; ` +
+        (v.nodes[0].failureSummary || v.help));
+    }""", [selector, list(AXE_REFUSED)])
+
+
+#: Dark mode as the book's theme (pydata-sphinx-theme) sets it: ``data-theme="dark"`` on
+#: ``<html>``, its colour scheme, background and text colour.
+DARK_JS = """() => {
+  document.documentElement.dataset.theme = "dark";
+  const style = document.createElement("style");
+  style.textContent = "html[data-theme=dark]{color-scheme:dark;background:#121212;color:#ced6dd}" +
+    "html[data-theme=dark] body{background:#121212;color:#ced6dd}";
+  document.head.appendChild(style);
+}"""

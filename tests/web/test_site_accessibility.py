@@ -24,23 +24,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tarfile
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from course_utils.site.accessible_pages import FALLBACK_ALT
 from course_utils.site.page_html import contrast
-from web.site_support import MATH_JS, ROOT, is_local, require, toc_pages
+from web import site_support
+from web.site_support import MATH_JS, ROOT, is_local, toc_pages
 
-AXE_VERSION = "4.14.1"
-AXE = ROOT / "_build" / "axe-core" / f"axe-{AXE_VERSION}.min.js"
 REPORT = ROOT / "_build" / "accessibility" / "report.json"
 #: Bytes a page may load before it is usable (models and training data load on demand).
 FIRST_LOAD_BUDGET = 2_000_000
@@ -50,7 +44,7 @@ FAILING_IMPACTS = ("critical", "serious")
 EXPLORERS = ".live-explorer, .static-explorer"
 #: True until the explorers label their inputs and load their frames on demand: violations
 #: inside them are warnings and their inline frames are not counted in the first load.
-EXPLORER_WORK_PENDING = True
+EXPLORER_WORK_PENDING = False
 
 AXE_JS = """async ([explorers]) => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -102,21 +96,8 @@ PAGES = toc_pages()
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core's browser build, fetched once with ``npm pack`` into ``_build/axe-core/``."""
-    if not AXE.is_file():
-        npm = shutil.which("npm")
-        require(npm is not None, "npm (to fetch axe-core)", "Debian: apt-get install npm")
-        with tempfile.TemporaryDirectory() as folder:
-            packed = subprocess.run(
-                [npm, "pack", "--silent", "--loglevel=error", f"axe-core@{AXE_VERSION}"],
-                cwd=folder, capture_output=True, text=True, timeout=300)
-            require(packed.returncode == 0, f"axe-core {AXE_VERSION} from the npm registry",
-                    f"npm pack failed: {packed.stderr.strip()[-300:]}")
-            with tarfile.open(Path(folder) / f"axe-core-{AXE_VERSION}.tgz") as archive:
-                source = archive.extractfile("package/axe.min.js").read()
-        AXE.parent.mkdir(parents=True, exist_ok=True)
-        AXE.write_bytes(source)
-    return AXE.read_text(encoding="utf-8")
+    """axe-core's browser build (:func:`web.site_support.axe_source`)."""
+    return site_support.axe_source()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from web.site_support import decoded, live_data, read, toc_pages
+from web.site_support import (
+    DARK_JS,
+    axe_violations,
+    decoded,
+    explorer_page,
+    live_data,
+    read,
+    toc_pages,
+)
 
 LIVE = ".live-explorer[data-kind={kind}][data-ready=true]"
 # Everything an explorer shows: its canvases' pixels and its text (a change in either is a
@@ -134,7 +142,8 @@ def test_the_kernel_explorer_takes_typed_weights_and_the_readers_image(
 
 @pytest.fixture(scope="module")
 def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A page of small live explorers, one of each kind, written as a notebook's outputs."""
+    """A page of small live explorers, one of each kind: their notebook outputs, with the
+    scripts the book's extension would add (``site_support.explorer_page``)."""
     from course_utils import explorers, kernels
 
     rng = np.random.default_rng(1)
@@ -147,10 +156,7 @@ def live_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         explorers.gabor_explorer({"noise": rng.random((20, 24)), "bar": np.eye(16)}),
     ]
     body = "\n".join(part._repr_mimebundle_()["text/html"] for part in parts)
-    path = tmp_path_factory.mktemp("live") / "live.html"
-    path.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>live</title>"
-                    f"</head><body>{body}</body></html>", encoding="utf-8")
-    return path
+    return explorer_page(tmp_path_factory.mktemp("live"), "live", body)
 
 
 def test_the_gabor_explorer_computes_gabor_kernel_and_its_response(live_page: Path,
@@ -240,3 +246,151 @@ def test_every_slider_of_every_live_explorer_changes_its_view(
                           ("gabor_explorer", 3)):
         assert moved[kind] >= sliders, f"{kind}: {moved[kind]} sliders moved"
 
+
+
+# Every canvas of the explorers named (role img, or application when it takes keys) or hidden.
+UNNAMED_CANVASES_JS = """() => Array.from(document.querySelectorAll(".live-explorer canvas"))
+  .filter(c => !c.closest("[aria-hidden=true]") && !(["img", "application"].includes(
+    c.getAttribute("role")) && (c.getAttribute("aria-label") || "").trim()))
+  .map(c => c.closest(".live-explorer").dataset.kind + " " + c.className)"""
+
+
+def tab_to(page: Any, selector: str, presses: int = 60) -> None:
+    """Press Tab until the element matching ``selector`` has the focus (keyboard alone)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+    pytest.fail(f"Tab never reached {selector}")
+
+
+def test_the_explorers_work_by_keyboard_alone_and_are_labelled(live_page: Path,
+                                                                open_page: Callable) -> None:
+    from course_utils import kernels
+
+    page, watch = open_page(live_page.as_uri())
+    kernel = page.locator(LIVE.format(kind="kernel_explorer"))
+    output = read(kernel, "output").reshape(9, 11)
+    # The output's pixels by keyboard: Tab reaches the output, arrow keys move its cursor.
+    tab_to(page, ".live-explorer[data-kind=kernel_explorer] canvas.live-kernel-output")
+    shown = kernel.evaluate("r => r.liveExplorer.arithmetic")
+    assert (shown["row"], shown["col"]) == (4, 5)
+    for key, (row, col) in (("ArrowRight", (4, 6)), ("ArrowUp", (3, 6)), ("Home", (3, 0)),
+                            ("Shift+ArrowDown", (8, 0)), ("End", (8, 10)),
+                            ("ArrowRight", (8, 10)), ("ArrowLeft", (8, 9))):
+        page.keyboard.press(key)
+        shown = kernel.evaluate("r => r.liveExplorer.arithmetic")
+        assert (shown["row"], shown["col"]) == (row, col), key
+        assert shown["sum"] == pytest.approx(output[row, col])
+        line = kernel.locator(".live-kernel-arithmetic [aria-live=polite]").inner_text()
+        assert line.startswith(f"output[{row}, {col}] = ")
+    cursor = kernel.locator(".live-explorer-cursor").bounding_box()
+    box = kernel.locator("canvas.live-kernel-output").bounding_box()
+    assert cursor["x"] + cursor["width"] / 2 == pytest.approx(box["x"] + box["width"] * 9.5 / 11,
+                                                              abs=2)
+    # Weights typed by keyboard; the preset menu then says "custom", and a preset comes back.
+    presets = kernel.locator("select[data-control=preset]")
+    weight = kernel.locator("input.live-kernel-weight").first
+    assert weight.get_attribute("aria-label") == "weight, row 1, column 1 of 3x3"
+    weight.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7")
+    assert kernel.get_attribute("data-kernel-name") == "custom"
+    assert presets.input_value() == "custom"
+    presets.focus()
+    presets.select_option("Sobel x")
+    assert presets.input_value() == "Sobel x"
+    assert kernel.get_attribute("data-kernel-name") == "Sobel x"
+    # The file input's label says what happens to the reader's image.
+    assert "made grey, shrunk to at most 65,536 pixels" in kernel.inner_text()
+
+    # The stepper: its slider by keyboard, its label the step the title says.
+    stepper = page.locator(LIVE.format(kind="convolution_stepper"))
+    steps = kernels.convolve2d(np.zeros((7, 7)), kernels.SOBEL_X, "valid", 2).size
+    slider = stepper.locator("input[data-control=position]")
+    slider.focus()
+    page.keyboard.press("Home")
+    for position in (1, 2):
+        page.keyboard.press("ArrowRight")
+        assert stepper.evaluate("r => r.liveExplorer.position") == position
+        said = f"{position + 1} of {steps}"
+        assert stepper.locator("label output").inner_text() == said
+        assert slider.get_attribute("aria-valuetext") == f"step {said}"
+        assert f"step {said}:" in stepper.locator(".live-explorer-title").inner_text()
+
+    # Names for every canvas and control; results announced.
+    assert page.evaluate(UNNAMED_CANVASES_JS) == []
+    for kind, region in (("kernel_explorer", ".live-kernel-arithmetic"),
+                         ("convolution_stepper", ""), ("padding_stride_explorer", "")):
+        assert page.locator(f"{LIVE.format(kind=kind)} {region} [aria-live=polite]").count() >= 1
+    assert axe_violations(page) == []
+    # The theme's dark mode: still no contrast problem, and no see-through drawing.
+    page.evaluate(DARK_JS)
+    assert axe_violations(page) == []
+    assert page.locator(LIVE.format(kind="padding_stride_explorer")).evaluate("""root => {
+      const c = root.querySelector("canvas.live-padding-windows");
+      return Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data)
+        .filter((_, i) => i % 4 === 3).every(a => a === 255); }""")
+    assert watch.problems() == {}, watch.problems()
+
+
+def test_the_kernel_explorer_takes_any_image_file(live_page: Path, open_page: Callable,
+                                                   tmp_path: Path) -> None:
+    from PIL import Image
+    from skimage.color import rgb2gray
+
+    page, watch = open_page(live_page.as_uri())
+    kernel = page.locator(LIVE.format(kind="kernel_explorer"))
+    file = kernel.locator("input.live-kernel-file")
+
+    def load(path: Path) -> None:  # until the explorer redraws or says something new is wrong
+        was = [kernel.get_attribute("data-updates"), kernel.get_attribute("data-error")]
+        file.set_input_files(path)
+        page.wait_for_function("([r, n, e]) => r.getAttribute('data-updates') !== n || "
+                               "r.getAttribute('data-error') !== e",
+                               arg=[kernel.element_handle(), *was])
+
+    # Transparent pixels count as white (gradcam.composite_alpha), not black.
+    rgba = np.random.default_rng(2).integers(0, 256, size=(20, 30, 4), dtype=np.uint8)
+    rgba[:10, :, 3] = 0
+    rgba[10:, :, 3] = 255
+    Image.fromarray(rgba).save(tmp_path / "see-through.png")
+    load(tmp_path / "see-through.png")
+    grey = read(kernel, "image.data").reshape(20, 30)
+    np.testing.assert_allclose(grey[:10], 1.0, atol=1e-12)
+    np.testing.assert_allclose(grey[10:], rgb2gray(rgba[10:, :, :3]), atol=1e-12)
+    # A large image is shrunk to at most 65,536 pixels, and says so.
+    Image.fromarray(np.full((600, 400, 3), 90, np.uint8)).save(tmp_path / "large.png")
+    load(tmp_path / "large.png")
+    height, width = kernel.evaluate("r => [r.liveExplorer.image.height, "
+                                    "r.liveExplorer.image.width]")
+    assert height * width <= 65_536 and height / width == pytest.approx(1.5, rel=0.01)
+    assert "shrunk from 600x400" in kernel.locator(".live-explorer-title").first.inner_text()
+    # A file that is no image: said inside the explorer, which keeps working.
+    (tmp_path / "notes.png").write_text("not a picture")
+    load(tmp_path / "notes.png")
+    assert "Could not read notes.png" in kernel.locator(".live-explorer-error").inner_text()
+    load(tmp_path / "see-through.png")
+    assert kernel.locator(".live-explorer-error").count() == 0
+    assert watch.problems() == {}, watch.problems()
+
+
+def test_an_explorer_that_fails_says_why_inside_it(live_page: Path, open_page: Callable) -> None:
+    broken = live_page.parent / "broken.html"  # the kernel explorer's data without its presets
+    broken.write_text(live_page.read_text(encoding="utf-8").replace('"presets":', '"presetz":', 1),
+                      encoding="utf-8")
+    page, watch = open_page(broken.as_uri())
+    kernel = page.locator(".live-explorer[data-kind=kernel_explorer]")
+    assert "This explorer could not start" in kernel.locator(
+        ".live-explorer-error[role=alert]").inner_text()
+    gabor = page.locator(LIVE.format(kind="gabor_explorer"))  # the others still run
+    # An update that fails says so too, and the line goes once the explorer works again.
+    page.evaluate("() => { window.realCorrelate = CourseLive.correlate; "
+                  "CourseLive.correlate = () => { throw new Error('no arithmetic today'); }; }")
+    gabor.locator("input[data-control=sigma]").fill("4")
+    error = gabor.locator(".live-explorer-error[role=alert]")
+    assert "could not update: no arithmetic today" in error.inner_text()
+    page.evaluate("() => { CourseLive.correlate = window.realCorrelate; }")
+    gabor.locator("input[data-control=sigma]").fill("5")
+    assert error.count() == 0
+    assert watch.problems() == {}, watch.problems()

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from web.site_support import ROOT, SCREENSHOTS, read, serve, toc_pages
+from web.site_support import ROOT, SCREENSHOTS, explorer_page, read, serve, toc_pages
 
 ORT = ROOT / "_vendor" / "onnxruntime"
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]
@@ -54,9 +54,7 @@ def model_site(chromium: str, digit_convnet, photo_static: Path,
     model, digits, labels = digit_convnet
     body = "\n".join(part._repr_mimebundle_()["text/html"] for part in (
         explorers.digit_explorer(model, digits[:4], labels[:4]), explorers.photo_explorer()))
-    (site / "models.html").write_text(
-        "<!DOCTYPE html><html data-content_root=\"./\"><head><meta charset='utf-8'>"
-        f"<title>models</title></head><body>{body}</body></html>", encoding="utf-8")
+    explorer_page(site, "models", body, content_root=True)
     return site
 
 
@@ -228,4 +226,156 @@ def test_on_the_built_site_both_model_explorers_run(site: Path, server: str,
     wait_for_update(page, explorer, before)
     assert len(explorer.evaluate("r => r.liveExplorer.top")) == 5
     assert read(explorer, "cam").max() == 1.0
+    assert watch.problems() == {}, watch.problems()
+
+
+def pad_is_read(page: Any, explorer: Any) -> None:
+    """Wait until the digit explorer has read the pad as it is now (the last stroke included)."""
+    page.wait_for_function("""root => {
+      const pad = root.querySelector("canvas.live-digit-pad"), r = root.liveExplorer;
+      const d = pad.getContext("2d").getImageData(0, 0, pad.width, pad.height).data;
+      let ink = 0;
+      for (let i = 0; i < d.length; i += 4) { ink += d[i]; }
+      return Boolean(r.ink) && Math.abs(r.ink.reduce((a, b) => a + b, 0) * 255 - ink) < 1e-6 &&
+        root.getAttribute("data-busy") === "false"; }""", arg=explorer.element_handle(),
+        timeout=RUN_MS)
+
+
+def test_the_digit_pad_draws_by_keyboard_and_says_when_a_stroke_is_too_small(
+        model_server: str, open_page: Callable, digit_convnet) -> None:
+    from web.site_support import axe_violations
+
+    model, _, _ = digit_convnet
+    page, watch = open_page(model_server)
+    explorer = open_explorer(page, "digit_explorer")
+    pad = explorer.locator("canvas.live-digit-pad")
+    verdict = explorer.locator(".live-digit-verdict[aria-live=polite]")
+    assert verdict.inner_text().startswith("The convnet reads ")  # the first test digit
+    # A single dot (a click) is no digit: said so, no probabilities.
+    explorer.locator("button.live-digit-clear").click()
+    box = pad.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    pad_is_read(page, explorer)
+    assert explorer.evaluate("r => [r.liveExplorer.probabilities, r.liveExplorer.tooSmall]") == [
+        None, True]
+    assert verdict.inner_text() == "Too small to be a digit: draw it larger."
+    # Keyboard alone: the pad takes the focus, Delete clears it, the pen draws a "1".
+    pad.focus()
+    page.keyboard.press("Delete")
+    pad_is_read(page, explorer)
+    assert verdict.inner_text() == "Nothing drawn yet."
+    for key in ["Shift+ArrowUp"] * 2 + [" "] + ["Shift+ArrowDown"] * 4 + [" ", "Enter"]:
+        page.keyboard.press(key)
+    pad_is_read(page, explorer)
+    assert explorer.evaluate("r => r.liveExplorer.probabilities") is not None
+    prepared = assert_digit_view_is_keras(explorer, model)
+    assert (prepared.max(axis=1) > 0).sum() == 20  # the tall stroke fills the box's height
+    best = explorer.evaluate("r => r.liveExplorer.best")
+    assert verdict.inner_text().startswith(f"The convnet reads {best} (")
+    assert axe_violations(page, MODEL.format(kind="digit_explorer")) == []
+    assert page.evaluate("() => Array.from(document.querySelectorAll("
+                         "'.live-explorer canvas')).every(c => c.closest('[aria-hidden=true]') "
+                         "|| (c.getAttribute('aria-label') || '').trim())")
+    # A reading that fails says why inside the explorer; the next one takes the line away.
+    page.evaluate("() => { window.realRun = CourseLive.models.run; CourseLive.models.run = "
+                  "() => Promise.reject(new Error('no model today')); }")
+    explorer.locator("button.live-digit-start[data-digit='2']").click()
+    error = explorer.locator(".live-explorer-error[role=alert]")
+    error.wait_for()
+    assert "could not read the drawing: no model today" in error.inner_text()
+    page.evaluate("() => { CourseLive.models.run = window.realRun; }")
+    before = explorer.get_attribute("data-updates")
+    explorer.locator("button.live-digit-start[data-digit='3']").click()
+    wait_for_update(page, explorer, before)
+    assert error.count() == 0
+    assert watch.problems() == {}, watch.problems()
+
+
+def overlay_pixels(explorer: Any) -> np.ndarray:
+    """The photo explorer's overlay canvas, as an (h, w, 3) array."""
+    width, height, values = explorer.evaluate("""root => {
+      const c = root.querySelector("canvas.live-photo-overlay");
+      return [c.width, c.height, Array.from(c.getContext("2d").getImageData(0, 0, c.width,
+              c.height).data)]; }""")
+    return np.array(values, np.uint8).reshape(height, width, 4)[..., :3]
+
+
+def test_the_photo_explorer_takes_any_file(model_server: str, open_page: Callable,
+                                           tmp_path: Path) -> None:
+    import skimage.data
+    from PIL import Image
+
+    from course_utils import data, interpret
+    from web.site_support import axe_violations
+
+    page, watch = open_page(model_server)
+    explorer = open_explorer(page, "photo_explorer")
+    file = explorer.locator("input.live-photo-file")
+    note = explorer.locator(".live-photo-note[aria-live=polite]")
+
+    def load(*paths: Path) -> None:
+        before = explorer.get_attribute("data-updates")
+        for path in paths:
+            file.set_input_files(path)
+        wait_for_update(page, explorer, before)
+
+    # An astronaut with an alpha channel: transparent pixels reach the model as white.
+    rgba = np.dstack([skimage.data.astronaut(), np.full((512, 512), 255, np.uint8)])
+    yy, xx = np.mgrid[:512, :512]
+    rgba[..., 3][(yy - 256) ** 2 + (xx - 256) ** 2 > 230 ** 2] = 0  # transparent outside a disc
+    rgba[..., 3][:, :40] = 128  # half see-through on the left
+    Image.fromarray(rgba).save(tmp_path / "astronaut.png")
+    load(tmp_path / "astronaut.png")
+    flat = interpret.composite_alpha(rgba)
+    pixels = interpret.resize_for_model(flat, 224)  # (TensorFlow's float32 coordinates: 0.05)
+    np.testing.assert_allclose(read(explorer, "pixels").reshape(pixels.shape), pixels,
+                               atol=0.05, rtol=0)
+    # The overlay is overlay_heatmap's: the map's values upscaled, then coloured (jet only).
+    cam = read(explorer, "cam").reshape(7, 7)
+    expected = interpret.overlay_heatmap(flat, cam).astype(int)
+    difference = np.abs(overlay_pixels(explorer).astype(int) - expected)
+    assert difference.max() <= 2 and (difference <= 1).mean() > 0.999, difference.max()
+    assert explorer.locator("canvas.live-photo-overlay[role=img]").get_attribute("aria-label")
+    assert "EfficientNet-Lite0 reads " in note.inner_text()
+    assert axe_violations(page, MODEL.format(kind="photo_explorer")) == []
+
+    # A file that fails: nothing of the previous photo stays under the error.
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG not really")
+    load(tmp_path / "broken.png")
+    assert "Could not read broken.png" in explorer.locator(
+        ".live-explorer-error[role=alert]").inner_text()
+    assert explorer.locator("ol.live-photo-top li").count() == 0
+    assert explorer.locator("select[data-control=class] option").count() == 0
+    assert not explorer.locator("canvas.live-photo-overlay").is_visible()
+    assert explorer.evaluate("r => r.liveExplorer.top") is None
+
+    # A photo smaller than the model's input says that it is upscaled.
+    Image.fromarray(skimage.data.astronaut()[::64, ::64]).save(tmp_path / "tiny.png")
+    load(tmp_path / "tiny.png")
+    assert explorer.locator(".live-explorer-error").count() == 0
+    assert "8x8, smaller than the model's 224x224 input: upscaled to 224x224" in note.inner_text()
+
+    # A photo of 8 megapixels is decoded to at most 1,048,576 pixels, and says so.
+    Image.fromarray(np.full((2448, 3264, 3), (40, 90, 160), np.uint8)).save(tmp_path / "big.png")
+    load(tmp_path / "big.png")
+    shown = explorer.evaluate("r => r.liveExplorer.photo")
+    assert (shown["naturalWidth"], shown["naturalHeight"]) == (3264, 2448)
+    assert shown["width"] * shown["height"] <= 1_048_576
+    assert f"3264x2448, shrunk to {shown['width']}x{shown['height']}" in note.inner_text()
+
+    # Two photos picked in a row: the second is shown, even when the first is slower.
+    Image.fromarray(data.load_photo("chelsea")).save(tmp_path / "chelsea.png")
+    page.evaluate("""() => { const run = CourseLive.models.run; let first = true;
+      window.slowDone = false;
+      CourseLive.models.run = function () {
+        const args = arguments;
+        if (!first) { return run.apply(null, args); }
+        first = false;
+        return new Promise(done => setTimeout(done, 1500)).then(() => run.apply(null, args))
+          .then(out => { setTimeout(() => { window.slowDone = true; }, 200); return out; });
+      }; }""")
+    load(tmp_path / "astronaut.png", tmp_path / "chelsea.png")
+    page.wait_for_function("() => window.slowDone", timeout=RUN_MS)
+    assert explorer.evaluate("r => r.liveExplorer.photo.name") == "chelsea.png"
+    assert note.inner_text().startswith("chelsea.png, 451x300")
     assert watch.problems() == {}, watch.problems()

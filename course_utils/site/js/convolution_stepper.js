@@ -12,7 +12,7 @@
     return Math.max(Math.abs(r[0]), Math.abs(r[1])) || 1;
   }
 
-  L.kinds.convolution_stepper = function (root, data) {
+  L.kinds.convolution_stepper = L.guardKind(function (root, data) {
     var image = L.decodeImage(data.image), kernel = L.decodeImage(data.kernel);
     var gray = L.decodeLut(data.luts.gray), signed = L.decodeLut(data.luts.signed);
     var kh = kernel.height, kw = kernel.width, s = data.stride;
@@ -29,15 +29,25 @@
         output[i * outW + j] = sum;
       }
     }
-    var title = E("div", {"class": "live-explorer-title"}), panels = E("div", {"class": "live-explorer-panels"});
+    var title = L.announce(E("div", {"class": "live-explorer-title"}));
+    var panels = E("div", {"class": "live-explorer-panels"});
     var result = {steps: steps, height: outH, width: outW, output: output};
     root.liveExplorer = result;
     var timer = null;
-    var control = L.slider("position", "position", [0, steps - 1, 1], data.position, 0, show);
+    // The slider holds the 0-based position (data-control "position"); it reads "step 19 of 36".
+    var control = L.slider("position", "step", [0, steps - 1, 1], data.position, 0, L.guard(root, show));
+    var shown = control.row.querySelector("output");
     var play = E("button", {type: "button", "class": "live-explorer-play", text: "play"});
     play.addEventListener("click", function () {
-      if (timer) { clearInterval(timer); timer = null; play.textContent = "play"; return; }
+      if (timer) {
+        clearInterval(timer);
+        timer = null;
+        play.textContent = "play";
+        title.setAttribute("aria-live", "polite");
+        return;
+      }
       play.textContent = "pause";
+      title.setAttribute("aria-live", "off");  // no announcement twice a second
       timer = setInterval(function () {
         var next = (Number(control.input.value) + 1) % steps;
         control.input.value = String(next);
@@ -80,10 +90,13 @@
         function (r, c) { return r === row && c === col; })));
       title.textContent = "step " + (position + 1) + " of " + steps + ": sum of kernel * patch = output[" +
         row + ", " + col + "]";
+      shown.textContent = (position + 1) + " of " + steps;
+      control.input.setAttribute("aria-valuetext", "step " + (position + 1) + " of " + steps);
       result.position = position;
+      L.recover(root);
       result.step = {row: row, col: col, top: top, left: left, patch: patch, product: product, total: total};
     }
 
     show(data.position);
-  };
+  });
 })();

@@ -1,9 +1,10 @@
 // Chapter 4's digit explorer, live on the site (course_utils/explorers/digits.py embeds the
-// trained convnet as gzipped ONNX). The reader draws a digit (mouse or touch) or starts from a
-// test digit; the drawing is prepared as MNIST's digits were (explorers.digits.prepare_drawing,
-// step for step), and the convnet's ten probabilities and the feature maps of its conv and
-// pooling layers are drawn as the notebook draws them (interpret.normalise_channels, viridis,
-// 16 channels a row).
+// trained convnet as gzipped ONNX). The reader draws a digit (mouse, touch or the keyboard's
+// pen) or starts from a test digit; the drawing is prepared as MNIST's digits were
+// (explorers.digits.prepare_drawing, step for step), and the convnet's ten probabilities and
+// the feature maps of its conv and pooling layers are drawn as the notebook draws them
+// (interpret.normalise_channels, viridis, 16 channels a row). A stroke too small to be a digit
+// (explorers.digits.MIN_EXTENT) is said to be so, not read.
 (function () {
   "use strict";
   var L = window.CourseLive;
@@ -97,26 +98,82 @@
     return {data: out, height: mh, width: mw};
   }
 
+  // A keyboard pen on the pad (the pointer's alternative): arrow keys move it one MNIST pixel
+  // (with Shift four), Space puts it down or lifts it (down, it draws as it moves), Enter reads
+  // the drawing, Delete clears the pad. onChange(reading) is called after each change.
+  function keyboardPen(pad, ring, size, scale, stroke, clear, onChange) {
+    var at = [size / 2, size / 2], down = false;
+    function place() {
+      var zoom = pad.clientWidth / size, d = 3 * scale * zoom;
+      ring.style.left = pad.offsetLeft + pad.clientLeft + at[0] * zoom - d / 2 + "px";
+      ring.style.top = pad.offsetTop + pad.clientTop + at[1] * zoom - d / 2 + "px";
+      ring.style.width = ring.style.height = d + "px";
+      ring.style.background = down ? "rgba(255, 153, 0, 0.5)" : "transparent";
+    }
+    pad.addEventListener("focus", function () {  // shown for the keyboard, not for a click
+      if (pad.matches(":focus-visible")) { ring.style.display = "block"; place(); }
+    });
+    pad.addEventListener("blur", function () { ring.style.display = "none"; });
+    pad.addEventListener("keydown", function (event) {
+      var step = (event.shiftKey ? 4 : 1) * scale;
+      var moves = {ArrowUp: [0, -step], ArrowDown: [0, step], ArrowLeft: [-step, 0],
+                   ArrowRight: [step, 0]};
+      if (moves[event.key]) {
+        var next = [Math.min(Math.max(at[0] + moves[event.key][0], 0), size - 1),
+                    Math.min(Math.max(at[1] + moves[event.key][1], 0), size - 1)];
+        if (down) { stroke(at, next); }
+        at = next;
+        if (down) { onChange(); }
+      } else if (event.key === " ") {
+        down = !down;
+        if (down) { stroke(at, at); }  // a dot where the pen lands
+        onChange();
+      } else if (event.key === "Enter") {
+        onChange();
+      } else if (event.key === "Delete" || event.key === "Backspace") {
+        clear();
+        onChange();
+      } else {
+        return;
+      }
+      event.preventDefault();
+      ring.style.display = "block";
+      place();
+    });
+  }
+
   function build(root, data, sess) {
     var side = data.side, size = side * data.scale, gray = L.decodeLut(data.luts.gray);
     var viridis = L.decodeLut(data.luts.viridis), result = root.liveExplorer, updates = 0;
+    var minExtent = data.minExtent || 7;  // explorers.digits.MIN_EXTENT
     var pad = E("canvas", {"class": "live-digit-pad", width: size, height: size,
                            style: "width:224px;height:224px;touch-action:none;cursor:crosshair"});
+    pad.setAttribute("tabindex", "0");
+    pad.setAttribute("role", "application");
+    pad.setAttribute("aria-label", "drawing pad, white ink on black. Keyboard: arrow keys move " +
+      "the pen (Shift: faster), Space puts it down or lifts it, Enter reads the drawing, " +
+      "Delete clears it");
+    var ring = E("div", {"class": "live-explorer-cursor live-digit-pen", "aria-hidden": "true",
+                         style: "border-radius:50%"});
     var pen = pad.getContext("2d");
     function clear() { pen.fillStyle = "#000"; pen.fillRect(0, 0, size, size); }
     clear();
-    var prepared = E("canvas", {"class": "live-digit-prepared", style: "width:112px;height:112px"});
+    var prepared = L.describe(E("canvas", {"class": "live-digit-prepared",
+      style: "width:112px;height:112px"}), "the drawing prepared as MNIST's digits were, 28 by 28");
     var caption = E("span", {"class": "live-explorer-note"});
+    var verdict = L.announce(E("p", {"class": "live-explorer-title live-digit-verdict"}));
     var bars = E("div", {"class": "live-digit-probabilities",
                         style: "display:flex;flex-direction:column;gap:0.1em"});
     var maps = E("div", {"class": "live-explorer-panels"});
     var clearButton = E("button", {type: "button", "class": "live-digit-clear", text: "clear"});
     var starts = data.digits.map(function (entry, index) {
-      var digit = L.decodeImage(entry[1]), thumb = E("canvas", {style: "width:28px;height:28px"});
+      var digit = L.decodeImage(entry[1]), thumb = E("canvas", {style: "width:28px;height:28px",
+                                                                 "aria-hidden": "true"});
       L.paint(thumb, digit.data, side, side, 0, 1, gray);
+      var name = entry[0] === null ? "a test digit" : "a test " + entry[0];
       var button = E("button", {type: "button", "class": "live-digit-start", "data-digit": index,
-                                title: entry[0] === null ? "a test digit" : "a test " + entry[0]}, [thumb]);
-      button.addEventListener("click", function () { putDigit(digit.data); update(); });
+                                title: name, "aria-label": "start from " + name}, [thumb]);
+      button.addEventListener("click", function () { putDigit(digit.data); refresh(); });
       return button;
     });
     function putDigit(values) {  // the digit enlarged, pixel for pixel, onto the pad
@@ -141,7 +198,12 @@
       stroke(last, last);  // a tap leaves a dot
       pad.setPointerCapture(event.pointerId);
     });
-    function stroke(from, to) {  // white, 3 MNIST pixels wide, round ends
+    function stroke(from, to) {  // white, 3 MNIST pixels wide, round ends; a dot for no move
+      if (from[0] === to[0] && from[1] === to[1]) {
+        pen.fillStyle = "#fff";
+        pen.beginPath(); pen.arc(from[0], from[1], 1.5 * data.scale, 0, 2 * Math.PI); pen.fill();
+        return;
+      }
       pen.strokeStyle = "#fff"; pen.lineWidth = 3 * data.scale; pen.lineCap = pen.lineJoin = "round";
       pen.beginPath(); pen.moveTo(from[0], from[1]); pen.lineTo(to[0], to[1]); pen.stroke();
     }
@@ -151,10 +213,29 @@
       stroke(last, next);
       last = next;
     });
-    function finish() { if (last) { last = null; update(); } }
+    function finish() { if (last) { last = null; refresh(); } }
     pad.addEventListener("pointerup", finish);
     pad.addEventListener("pointercancel", finish);
-    clearButton.addEventListener("click", function () { clear(); update(); });
+    clearButton.addEventListener("click", function () { clear(); refresh(); });
+    keyboardPen(pad, ring, size, data.scale, stroke, clear, function () { refresh(); });
+
+    // One reading at a time: a change during a reading is read right after it (data-busy says
+    // whether one is under way). A failure is shown inside the explorer.
+    var busy = false, again = false;
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      root.setAttribute("data-busy", "true");
+      update().then(function () {
+        L.recover(root);
+      }, function (err) {
+        L.fail(root, err, "The digit explorer could not read the drawing");
+      }).then(function () {
+        busy = false;
+        root.setAttribute("data-busy", "false");
+        if (again) { again = false; refresh(); }
+      });
+    }
 
     function panel(title, node) {
       return E("div", {"class": "live-explorer-panel"}, [E("span", {text: title}), node]);
@@ -166,15 +247,24 @@
       L.paint(prepared, prep.image, side, side, 0, 1, gray);
       result.ink = ink;
       result.prepared = prep.image;
-      var done = prep.empty ? Promise.resolve(null) :
+      // A stroke whose box spans fewer than minExtent MNIST pixels either way is no digit.
+      prep.tooSmall = !prep.empty && Math.max(prep.crop[0], prep.crop[1]) < minExtent * data.scale;
+      var done = prep.empty || prep.tooSmall ? Promise.resolve(null) :
         L.models.run(sess, Float32Array.from(prep.image), [1, side, side, 1]);
       return done.then(function (outputs) { show(prep, outputs); });
     }
     function show(prep, outputs) {
       bars.textContent = "";
       maps.textContent = "";
+      result.tooSmall = Boolean(prep.tooSmall);
       if (!outputs) {
-        caption.textContent = "Draw a digit (mouse or touch), or start from a test digit.";
+        var span = Math.ceil(prep.empty ? 0 : prep.crop[0] / data.scale) + "x" +
+          Math.ceil(prep.empty ? 0 : prep.crop[1] / data.scale);
+        caption.textContent = prep.tooSmall ? "The stroke spans " + span + " of the pad's " +
+          side + "x" + side + " pixels; a digit needs at least " + minExtent + " either way." :
+          "Draw a digit (mouse, touch or keyboard), or start from a test digit.";
+        verdict.textContent = prep.tooSmall ? "Too small to be a digit: draw it larger." :
+          "Nothing drawn yet.";
         result.probabilities = null;
       } else {
         caption.textContent = "as MNIST: the stroke's " + prep.crop[0] + "x" + prep.crop[1] +
@@ -184,10 +274,13 @@
         for (var d = 0; d < probabilities.length; d++) {
           if (probabilities[d] > probabilities[best]) { best = d; }
         }
+        verdict.textContent = "The convnet reads " + best + " (" +
+          (100 * probabilities[best]).toFixed(1) + " %).";
         for (d = 0; d < probabilities.length; d++) {
           bars.appendChild(E("div", {"class": "live-explorer-field"}, [
             E("span", {text: String(d), style: d === best ? "font-weight:bold" : ""}),
-            E("span", {style: "display:inline-block;height:0.8em;background:#1f77b4;width:" +
+            E("span", {"aria-hidden": "true",
+                       style: "display:inline-block;height:0.8em;background:#1f77b4;width:" +
                        (probabilities[d] * 12).toFixed(2) + "em"}),
             E("output", {text: probabilities[d].toFixed(3)})]));
         }
@@ -201,8 +294,9 @@
           var canvas = E("canvas", {"class": "live-digit-map", "data-layer": name,
                                     style: "max-width:100%;width:" + 3 * grid.width + "px"});
           L.paint(canvas, grid.data, grid.height, grid.width, 0, 1, viridis);
-          maps.appendChild(panel(name + ": " + c + " channels of " + h + "x" + w + ", " +
-                                 norm.blank + " blank", canvas));
+          var title = name + ": " + c + " channels of " + h + "x" + w + ", " + norm.blank + " blank";
+          L.describe(canvas, "feature maps of " + title + " (yellow: strong, dark blue: weak)");
+          maps.appendChild(panel(title, canvas));
           result.maps[name] = out.data;
           result.normalised[name] = norm.data;
         });
@@ -213,15 +307,17 @@
     root.appendChild(E("div", {"class": "live-explorer-controls"},
                        [clearButton, E("span", {text: "start from a test digit:"})].concat(starts)));
     root.appendChild(E("div", {"class": "live-explorer-panels"}, [
-      panel("draw here", pad), panel("prepared, 28x28", prepared),
-      panel("probabilities", bars)]));
+      panel("draw here (or focus it and use the keys)",
+            E("div", {"class": "live-explorer-stage"}, [pad, ring])),
+      panel("prepared, 28x28", prepared), panel("probabilities", bars)]));
+    root.appendChild(verdict);
     root.appendChild(caption);
     root.appendChild(maps);
     if (starts.length) { putDigit(L.decodeImage(data.digits[0][1]).data); }
     return update();
   }
 
-  L.kinds.digit_explorer = function (root, data) {
+  L.kinds.digit_explorer = L.guardKind(function (root, data) {
     root.liveExplorer = {prepare: prepare};
     root.appendChild(E("div", {"class": "live-explorer-title",
                                text: "Draw a digit: the chapter's convnet reads it in this page"}));
@@ -230,5 +326,5 @@
         return build(root, data, sess);
       });
     });
-  };
+  });
 })();

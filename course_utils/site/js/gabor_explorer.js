@@ -31,16 +31,16 @@
     return E("div", {"class": "live-explorer-panel"}, [title, canvas]);
   }
 
-  L.kinds.gabor_explorer = function (root, data) {
+  L.kinds.gabor_explorer = L.guardKind(function (root, data) {
     var luts = {}, state = {}, result = {};
     Object.keys(data.luts).forEach(function (name) { luts[name] = L.decodeLut(data.luts[name]); });
     root.liveExplorer = result;
     var controls = E("div", {"class": "live-explorer-controls"});
     ["frequency", "theta", "sigma"].forEach(function (name) {
       state[name] = data.values[name];
-      var digits = {frequency: 2, theta: 0, sigma: 1}[name];
+      var digits = data.digits[name];  // the Python slider's format (explorers/gabor.py)
       controls.appendChild(L.slider(name, data.labels[name], data.ranges[name], state[name], digits,
-                                    function (value) { state[name] = value; update(); }).row);
+                                    function (value) { state[name] = value; guarded(); }).row);
     });
     var title = E("div", {"class": "live-explorer-title"});
     var realCanvas = E("canvas", {"class": "live-gabor-real"}), imagCanvas = E("canvas", {"class": "live-gabor-imag"});
@@ -51,6 +51,8 @@
       var caption = E("span");
       var extent = L.range(image.data);
       L.paint(input, image.data, image.height, image.width, extent[0], extent[1], luts.gray);
+      L.describe(input, "input image " + pair[0] + ", " + image.height + " by " + image.width +
+                 " pixels, in grey");
       [input, response].forEach(function (canvas) { canvas.style.width = image.width * ZOOM + "px"; });
       rows.push(E("div", {"class": "live-explorer-panels"}, [
         panel(E("span", {text: pair[0]}), input), panel(caption, response)]));
@@ -59,6 +61,8 @@
     root.appendChild(controls);
     root.appendChild(title);
     rows.forEach(function (row) { root.appendChild(row); });
+
+    var guarded = L.guard(root, update);
 
     function update() {
       var theta = state.theta * Math.PI / 180;
@@ -70,6 +74,10 @@
       });
       realTitle.textContent = "real part (cosine), " + kernel.rows + "x" + kernel.cols;
       imagTitle.textContent = "imaginary part (sine), " + kernel.rows + "x" + kernel.cols;
+      [[realCanvas, realTitle], [imagCanvas, imagTitle]].forEach(function (pair) {
+        L.describe(pair[0], "the Gabor kernel's " + pair[1].textContent + ": blue negative, " +
+                   "red positive weights, stripes across the angle theta");
+      });
       result.kernel = kernel;
       result.magnitudes = {};
       images.forEach(function (item) {
@@ -80,14 +88,19 @@
         var extent = L.range(magnitude);
         L.paint(item.canvas, magnitude, item.image.height, item.image.width, extent[0], extent[1], luts.magma);
         item.caption.textContent = "|response|, max " + Number(extent[1].toPrecision(3));
+        L.describe(item.canvas, "magnitude of the Gabor response to " + item.name + ", " +
+                   item.image.height + " by " + item.image.width + " pixels: bright where the " +
+                   "image has stripes of this frequency and angle; max " +
+                   Number(extent[1].toPrecision(3)));
         result.magnitudes[item.name] = magnitude;
       });
       title.textContent = "Gabor filter: frequency " + state.frequency.toFixed(2) + " cycles/px (wavelength " +
         (1 / state.frequency).toFixed(1) + " px), \u03b8 = " + state.theta.toFixed(0) + "\u00b0, \u03c3 = " +
         state.sigma.toFixed(1) + " px";
       root.setAttribute("data-kernel-size", String(kernel.rows));
+      L.recover(root);
     }
 
     update();
-  };
+  });
 })();

@@ -1,6 +1,7 @@
 // The kernel explorer, live on the site (course_utils/explorers/kernel.py embeds its data).
 // Output: the cross-correlation of the grey image with the kernel, as kernels.convolve2d;
-// colours as explorers.kernel.output_limits; hover or click an output pixel for its arithmetic.
+// colours as explorers.kernel.output_limits; hover over, click or move the keyboard cursor
+// over an output pixel for its arithmetic.
 (function () {
   "use strict";
   var L = window.CourseLive;
@@ -14,7 +15,7 @@
     return 3;
   }
 
-  L.kinds.kernel_explorer = function (root, data) {
+  L.kinds.kernel_explorer = L.guardKind(function (root, data) {
     var images = {}, names = [], presets = {}, luts = {};
     data.images.forEach(function (pair) { names.push(pair[0]); images[pair[0]] = L.decodeImage(pair[1]); });
     data.presets.forEach(function (pair) { presets[pair[0]] = pair[1]; });
@@ -31,8 +32,11 @@
     var file = E("input", {type: "file", accept: "image/*", "class": "live-kernel-file",
                            "data-control": "file"});
     var presetMenu = L.menu("preset", "preset", Object.keys(presets), state.preset, function (v) {
-      fill(v); update();
+      if (presets[v]) { fill(v); update(); }
     });
+    // Shown (and only then chosen) when the typed weights are no preset's.
+    var customOption = E("option", {value: "custom", text: "custom (typed weights)", disabled: ""});
+    presetMenu.input.appendChild(customOption);
     var sizeMenu = L.menu("size", "size", data.sizes.map(function (s) { return s[0]; }),
                           state.size, function (value) { state.size = value; showGrid(); update(); });
     var grid = E("div", {"class": "live-explorer-weights"});
@@ -42,22 +46,29 @@
     var inputCanvas = E("canvas", {"class": "live-kernel-input"});
     var outputCanvas = E("canvas", {"class": "live-kernel-output"});
     var scale = E("div", {"class": "live-explorer-note"});
-    var arithmetic = E("div", {"class": "live-kernel-arithmetic"});
+    var sumLine = L.announce(E("div", {"class": "live-explorer-title"}));
+    var tables = E("div", {"class": "live-explorer-panels"});
+    var arithmetic = E("div", {"class": "live-kernel-arithmetic"}, [sumLine, tables]);
+    var cursor = L.pixelCursor(outputCanvas, "output image", function () {
+      return {height: result.height, width: result.width};
+    }, function (row, col) { explain(row, col); });
     var cells = [];
     for (var i = 0; i < BIG * BIG; i++) {
       cells.push(E("input", {type: "number", step: "any", "class": "live-kernel-weight",
                              "data-row": Math.floor(i / BIG), "data-col": i % BIG}));
     }
+    var fileNote = "your own image (made grey, shrunk to at most " + L.count(data.maxPixels) +
+      " pixels; transparent parts count as white; it stays in this page)";
     root.appendChild(E("div", {"class": "live-explorer-controls"}, [
       imageMenu.row, E("label", {"class": "live-explorer-field"},
-                       [E("span", {text: "or your own image"}), file]),
+                       [E("span", {text: "or " + fileNote}), file]),
       presetMenu.row, sizeMenu.row]));
     root.appendChild(E("div", {"class": "live-explorer-panels"}, [
       E("div", {"class": "live-explorer-panel"}, [inputTitle, inputCanvas]),
       E("div", {"class": "live-explorer-panel"}, [kernelTitle, E("div", {text: "weights (edit me):"}), grid]),
-      E("div", {"class": "live-explorer-panel"}, [outputTitle, outputCanvas, scale])]));
-    root.appendChild(E("div", {"class": "live-explorer-note",
-                               text: "Hover over or click an output pixel to see its arithmetic."}));
+      E("div", {"class": "live-explorer-panel"}, [outputTitle, cursor.stage, scale])]));
+    root.appendChild(E("div", {"class": "live-explorer-note", text: "Hover over or click an " +
+      "output pixel, or focus the output (Tab) and move with the arrow keys, to see its arithmetic."}));
     root.appendChild(arithmetic);
 
     function visible() {
@@ -74,7 +85,11 @@
       grid.style.display = "grid";
       grid.style.gridTemplateColumns = "repeat(" + k + ", 4em)";
       grid.style.gap = "2px";
-      visible().forEach(function (index) { grid.appendChild(cells[index]); });
+      visible().forEach(function (index, n) {
+        cells[index].setAttribute("aria-label", "weight, row " + (Math.floor(n / k) + 1) +
+                                  ", column " + (n % k + 1) + " of " + k + "x" + k);
+        grid.appendChild(cells[index]);
+      });
     }
 
     function fill(name) {
@@ -132,8 +147,9 @@
       canvas.style.height = Math.round(height * zoom) + "px";
     }
 
-    function update() {
+    var update = L.guard(root, function () {
       var image = images[state.image], k = sizeOf(data, state.size), kernel = [], sum = 0;
+      L.recover(root);
       visible().forEach(function (index) {
         var value = Number(cells[index].value);
         var ok = cells[index].value.trim() !== "" && isFinite(value);
@@ -144,8 +160,13 @@
       });
       var extent = L.range(image.data);
       show(inputCanvas, image.data, image.height, image.width, extent[0], extent[1], luts.gray);
-      inputTitle.textContent = "input: " + state.image + " (" + image.height + "x" + image.width + ")";
+      inputTitle.textContent = "input: " + state.image + " (" + image.height + "x" + image.width +
+        (image.shrunk ? ", grey, shrunk from " + image.shrunk : "") + ")";
+      L.describe(inputCanvas, "input image " + state.image + ", " + image.height + " by " +
+                 image.width + " pixels, in grey");
       var name = kernelName();
+      presetMenu.input.value = name === "custom" ? "custom" : state.preset;
+      customOption.hidden = name !== "custom";
       kernelTitle.textContent = "kernel: " + name + " (" + k + "x" + k + ", sum " + L.format(sum) + ")";
       if (image.height < k && data.padding === "valid") { return; }
       var output = correlate(image, kernel, k), range = L.range(output.data);
@@ -171,9 +192,12 @@
       root.setAttribute("data-output-max", String(range[1]));
       root.setAttribute("data-kernel-name", name);
       root.setAttribute("data-signed", String(colours.signed));
+      outputCanvas.setAttribute("aria-label", "output image, " + output.height + " by " +
+        output.width + " pixels: the arrow keys move a cursor over its pixels, and the " +
+        "arithmetic of the pixel under it is shown below");
       root.setAttribute("data-updates", String(Number(root.getAttribute("data-updates") || 0) + 1));
-      explain(Math.floor(output.height / 2), Math.floor(output.width / 2));
-    }
+      cursor.move(Math.floor(output.height / 2), Math.floor(output.width / 2));
+    });
 
     // The arithmetic of output pixel (row, col): the patch under the window, the kernel,
     // their products and the sum (zeros where the window hangs over the border).
@@ -192,16 +216,14 @@
       }
       var extent = L.range(image.data), most = Math.max.apply(null, products.map(Math.abs)) || 1;
       var big = Math.max.apply(null, kernel.map(Math.abs)) || 1;
-      arithmetic.textContent = "";
-      arithmetic.appendChild(E("div", {"class": "live-explorer-title",
-        text: "output[" + row + ", " + col + "] = sum of kernel * patch = " + L.format(sum)}));
-      arithmetic.appendChild(E("div", {"class": "live-explorer-panels"}, [
-        E("div", {"class": "live-explorer-panel"}, [E("span", {text: "patch"}),
-          L.table(patch, k, k, extent[0], extent[1], luts.gray)]),
-        E("div", {"class": "live-explorer-panel"}, [E("span", {text: "kernel"}),
-          L.table(kernel, k, k, -big, big, luts.signed)]),
-        E("div", {"class": "live-explorer-panel"}, [E("span", {text: "kernel * patch"}),
-          L.table(products, k, k, -most, most, luts.signed)])]));
+      sumLine.textContent = "output[" + row + ", " + col + "] = sum of kernel * patch = " +
+        L.format(sum);
+      tables.textContent = "";
+      [["patch", patch, extent[0], extent[1], luts.gray], ["kernel", kernel, -big, big, luts.signed],
+       ["kernel * patch", products, -most, most, luts.signed]].forEach(function (t) {
+        tables.appendChild(E("div", {"class": "live-explorer-panel"}, [E("span", {text: t[0]}),
+          L.table(t[1], k, k, t[2], t[3], t[4])]));
+      });
       result.arithmetic = {row: row, col: col, patch: patch, products: products, sum: sum};
     }
 
@@ -209,46 +231,40 @@
       var box = outputCanvas.getBoundingClientRect(), c = outputCanvas;  // inside the border
       var col = Math.floor((event.clientX - box.left - c.clientLeft) / c.clientWidth * result.width);
       var row = Math.floor((event.clientY - box.top - c.clientTop) / c.clientHeight * result.height);
-      if (row >= 0 && col >= 0 && row < result.height && col < result.width) { explain(row, col); }
+      if (row >= 0 && col >= 0 && row < result.height && col < result.width) { cursor.move(row, col); }
     }
 
     outputCanvas.addEventListener("mousemove", pixelAt);
     outputCanvas.addEventListener("click", pixelAt);
     cells.forEach(function (cell) { cell.addEventListener("input", update); });
 
-    // The reader's own image stays in the page: decoded by the browser, made grey with
-    // skimage.color.rgb2gray's weights, shrunk to at most data.maxPixels pixels.
+    // The reader's own image stays in the page: decoded by the browser (L.readImage: at most
+    // data.maxPixels pixels, transparent parts over white), made grey with
+    // skimage.color.rgb2gray's weights. Of two files picked in a row, the last one wins.
+    var picks = 0;
     file.addEventListener("change", function () {
       if (!file.files.length) { return; }
-      var url = URL.createObjectURL(file.files[0]), picture = new Image();
-      picture.onload = function () {
-        var w = picture.naturalWidth, h = picture.naturalHeight;
-        var shrink = Math.min(1, Math.sqrt(data.maxPixels / (w * h)));
-        w = Math.max(1, Math.floor(w * shrink));
-        h = Math.max(1, Math.floor(h * shrink));
-        var canvas = E("canvas", {width: w, height: h}), context = canvas.getContext("2d");
-        context.drawImage(picture, 0, 0, w, h);
-        URL.revokeObjectURL(url);
-        var rgba = context.getImageData(0, 0, w, h).data, grey = new Float64Array(w * h);
-        var g = data.greyWeights;
+      var chosen = file.files[0], pick = ++picks;
+      L.readImage(chosen, data.maxPixels).then(function (picture) {
+        if (pick !== picks) { return; }
+        var w = picture.width, h = picture.height, rgba = picture.rgba, g = data.greyWeights;
+        var grey = new Float64Array(w * h);
         for (var i = 0; i < w * h; i++) {
           grey[i] = rgba[4 * i] / 255 * g[0] + rgba[4 * i + 1] / 255 * g[1] + rgba[4 * i + 2] / 255 * g[2];
         }
-        var name = "your image: " + file.files[0].name;
+        var name = "your image: " + chosen.name;
         if (!images[name]) { imageMenu.input.appendChild(E("option", {value: name, text: name})); }
-        images[name] = {height: h, width: w, data: grey};
+        images[name] = {height: h, width: w, data: grey, shrunk: w < picture.naturalWidth ?
+          picture.naturalHeight + "x" + picture.naturalWidth : ""};
         imageMenu.input.value = name;
         state.image = name;
         update();
-      };
-      picture.onerror = function () {
-        URL.revokeObjectURL(url);
-        arithmetic.textContent = "That file is not an image the browser can read.";
-      };
-      picture.src = url;
+      }, function (err) {
+        if (pick === picks) { L.fail(root, err, "Could not read " + chosen.name); }
+      });
     });
 
     fill(state.preset);
     update();
-  };
+  });
 })();

@@ -61,14 +61,19 @@
   }
 
   // Run a session on one float32 input; resolves to its outputs' data, in the model's order.
+  // Runs of one session wait for each other (a reader can ask faster than the model answers).
   function run(sess, input, shape) {
     var feeds = {};
     feeds[sess.inputNames[0]] = new window.ort.Tensor("float32", input, shape);
-    return sess.run(feeds).then(function (outputs) {
+    var done = (sess.courseQueue || Promise.resolve()).then(function () {
+      return sess.run(feeds);
+    }).then(function (outputs) {
       return sess.outputNames.map(function (name) {
         return {data: outputs[name].data, dims: outputs[name].dims};
       });
     });
+    sess.courseQueue = done.then(null, function () { return null; });
+    return done;
   }
 
   // The explorer's first view: the one-line reason it cannot run here, or a button that opens
@@ -82,7 +87,7 @@
       return;
     }
     var button = E("button", {type: "button", "class": "live-model-open", text: label});
-    var status = E("span", {"class": "live-explorer-note live-model-status"});
+    var status = L.announce(E("span", {"class": "live-explorer-note live-model-status"}));
     root.setAttribute("data-state", "closed");
     button.addEventListener("click", function () {
       button.disabled = true;
@@ -101,8 +106,9 @@
   }
 
   // tf.image.resize(method="bilinear") of an (h, w, c) array: half-pixel centres, no
-  // antialiasing (course_utils.gradcam.resize_for_model).
-  function resizeBilinear(src, h, w, c, outH, outW) {
+  // antialiasing (course_utils.gradcam.resize_for_model); also skimage's resize(order=1,
+  // mode="edge") (gradcam.upscale_heatmap). Float32Array unless Type says otherwise.
+  function resizeBilinear(src, h, w, c, outH, outW, Type) {
     function axis(n, m) {
       var lo = new Int32Array(m), hi = new Int32Array(m), t = new Float64Array(m);
       for (var o = 0; o < m; o++) {
@@ -113,7 +119,7 @@
       }
       return {lo: lo, hi: hi, t: t};
     }
-    var ys = axis(h, outH), xs = axis(w, outW), out = new Float32Array(outH * outW * c);
+    var ys = axis(h, outH), xs = axis(w, outW), out = new (Type || Float32Array)(outH * outW * c);
     for (var i = 0; i < outH; i++) {
       for (var j = 0; j < outW; j++) {
         for (var k = 0; k < c; k++) {

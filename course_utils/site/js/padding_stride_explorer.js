@@ -35,7 +35,8 @@
     canvas.width = Math.ceil(mosaic * cell) + 2;
     canvas.height = canvas.width;
     var g = canvas.getContext("2d");
-    g.clearRect(0, 0, canvas.width, canvas.height);
+    g.fillStyle = "#ffffff";  // opaque: its black lines stay visible on a dark page
+    g.fillRect(0, 0, canvas.width, canvas.height);
     for (var i = 0; i < out; i++) {
       for (var j = 0; j < out; j++) {
         var y0 = 1 + i * (side + gap) * cell, x0 = 1 + j * (side + gap) * cell;
@@ -62,21 +63,22 @@
     }
   }
 
-  L.kinds.padding_stride_explorer = function (root, data) {
+  L.kinds.padding_stride_explorer = L.guardKind(function (root, data) {
     var state = {n: data.n, k: data.k, padding: data.padding, stride: data.stride};
     var oranges = L.decodeLut(data.luts.oranges), result = {};
     root.liveExplorer = result;
     var controls = E("div", {"class": "live-explorer-controls"});
     [["input size", "n"], ["kernel size", "k"], ["stride", "stride"]].forEach(function (pair) {
       var control = L.slider(pair[0], pair[0], data.ranges[pair[0]], state[pair[1]], 0, function (v) {
-        state[pair[1]] = v; update();
+        state[pair[1]] = v; guarded();
       });
       controls.appendChild(control.row);
     });
     controls.insertBefore(L.menu("padding", "padding", data.paddings, state.padding, function (v) {
-      state.padding = v; update();
+      state.padding = v; guarded();
     }).row, controls.lastChild);
-    var title = E("div", {"class": "live-explorer-title"}), status = E("div", {"class": "live-padding-status"});
+    var title = E("div", {"class": "live-explorer-title"});
+    var status = L.announce(E("div", {"class": "live-padding-status"}));
     var canvas = E("canvas", {"class": "live-padding-windows"}), seen = E("div");
     var caption = E("span");
     root.appendChild(controls);
@@ -86,9 +88,12 @@
       E("div", {"class": "live-explorer-panel"}, [caption, canvas]),
       E("div", {"class": "live-explorer-panel"}, [E("span", {text: "windows that see each pixel"}), seen])]));
 
+    var guarded = L.guard(root, update);
+
     function update() {
       var n = state.n, k = state.k, p = state.padding, s = state.stride, why = problem(n, k, p);
       var setting = n + "x" + n + " input, " + k + "x" + k + " window, padding='" + p + "', stride " + s;
+      L.recover(root);
       result.problem = why;
       seen.textContent = "";
       if (why) {
@@ -97,6 +102,7 @@
         caption.textContent = why;
         canvas.width = 0;
         canvas.height = 0;
+        L.describe(canvas, "no window positions: " + why);
         result.out = 0;
         result.coverage = null;
         root.setAttribute("data-output-size", "0");
@@ -108,6 +114,10 @@
       caption.textContent = w.out * w.out + " window positions (orange)" +
         (w.before + w.after ? ", grey: zero padding" : "");
       drawMosaic(canvas, n, k, w);
+      L.describe(canvas, w.out * w.out + " window positions, one small picture each: a " + k +
+        "x" + k + " window (orange) over the " + n + "x" + n + " input" +
+        (w.before + w.after ? " padded with " + w.before + " zero row(s) before and " + w.after +
+         " after (grey)" : ""));
       var most = Math.max(L.range(w.coverage)[1], 1);
       seen.appendChild(L.table(w.coverage, n, n, 0, most, oranges));
       if (n > 12) { Array.prototype.forEach.call(seen.querySelectorAll("td"), function (td) { td.textContent = ""; }); }
@@ -119,5 +129,5 @@
     }
 
     update();
-  };
+  });
 })();
