@@ -146,6 +146,14 @@ ROWS = {
          lambda: interpret.plot_filter_patterns([], size=NAN)),
     ],
     # --- gradcam --------------------------------------------------------------------------
+    "gradcam.composite_alpha": [
+        (TypeError, "photo must hold real numbers", lambda: gradcam.composite_alpha("photo")),
+        (ValueError, "photo must be finite", lambda: gradcam.composite_alpha(spoiled((4, 4)))),
+        (ValueError, "photo must be a grey (h, w) or (h, w, 1), grey and alpha (h, w, 2), RGB "
+                     "(h, w, 3) or RGBA (h, w, 4) photo, got shape (4, 4, 5)",
+         lambda: gradcam.composite_alpha(np.ones((4, 4, 5)))),
+        (ValueError, "photo must not be empty", lambda: gradcam.composite_alpha(np.ones((0, 4)))),
+    ],
     "gradcam.resize_for_model": [
         (TypeError, "size must be a positive integer or a (height, width) pair",
          lambda: gradcam.resize_for_model(RGB16, 8.0)),

@@ -24,6 +24,7 @@ ROWS = {**bad_calls_arrays.ROWS, **bad_calls_models.ROWS, **bad_calls_data.ROWS}
 #: Public functions with nothing to refuse: no argument, or any value is right.
 NOTHING_TO_REFUSE = {
     "config.profile": "no argument ($COURSE_PROFILE is checked: tests/test_config.py)",
+    "config.site_frames": "no argument ($COURSE_SITE_FRAMES is checked: tests/test_config.py)",
     "config.by_profile": "takes any two values and returns one of them",
     "data.load_fashion_mnist": "no argument (corrupt files: tests/test_data.py)",
     "data.load_mnist": "no argument",

@@ -161,13 +161,13 @@ def test_a_slider_gives_the_page_its_range_and_decimals():
     assert Slider("theta", "theta", 0.0, 165.0, 1.0, ".0f").digits == 0
 
 
-@pytest.mark.parametrize(("slider", "value", "argument", "message"), [
-    (FREQUENCY, 0.6, None, r"frequency must be a number in \[0.05, 0.5\], got 0.6"),
-    (STRIDE, 5, "s", r"s must be an integer from 1 to 4, got 5"),
-    (STRIDE, 2.0, None, r"stride must be an integer from 1 to 4, got 2.0"),
+@pytest.mark.parametrize(("slider", "value", "argument", "error", "message"), [
+    (FREQUENCY, 0.6, None, ValueError, r"frequency must be a number in \[0.05, 0.5\], got 0.6"),
+    (STRIDE, 5, "s", ValueError, r"s must be an integer from 1 to 4, got 5"),
+    (STRIDE, 2.0, None, TypeError, r"stride must be an integer from 1 to 4, got 2.0"),
 ])
-def test_a_slider_refuses_a_start_it_would_clamp(slider, value, argument, message):
-    with pytest.raises(ValueError, match=message):
+def test_a_slider_refuses_a_start_it_would_clamp(slider, value, argument, error, message):
+    with pytest.raises(error, match=message):
         slider.check(value, argument)
     assert slider.check(slider.low) == slider.low
 
