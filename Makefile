@@ -78,10 +78,12 @@ results: setup
 	$(BIN)/python -m course_utils.site.report --output results.md
 
 # After the pages: the models the site's explorers load (course_utils/site/models.py), exported
-# from their Keras builds into _build/html/_static/models/ (never committed).
+# from their Keras builds into _build/html/_static/models/, and the training explorer's MNIST
+# digits (course_utils/site/training_data.py) into _build/html/_static/data/ (never committed).
 book: results vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	$(BIN)/python -m course_utils.site.models _build/html
+	$(BIN)/python -m course_utils.site.training_data _build/html
 
 # Refresh the results page of a built site (an incremental build: only changed pages).
 results-page: results vendor

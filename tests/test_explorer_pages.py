@@ -41,14 +41,28 @@ def static_view() -> static_explorer.StaticView:
 def test_every_kind_and_the_static_explorers_have_a_script():
     for name in (live.COMMON_SCRIPT, static_explorer.SCRIPT, *live.KINDS,
                  *(extra for extras in live.EXTRA_SCRIPTS.values() for extra in extras)):
-        assert (live.JS_DIR / f"{name}.js").is_file(), name
+        assert (live.JS_DIR / f"{name}.js").is_file() or name in live.GENERATED_SCRIPTS, name
+    for files in live.GENERATED_SCRIPTS.values():
+        assert all((live.JS_DIR / f"{file}.js").is_file() for file in files), files
+
+
+def test_install_scripts_copies_them_and_writes_the_workers_sources(tmp_path):
+    explorer_pages.install_scripts(tmp_path)
+    assert {path.name for path in live.JS_DIR.glob("*.js")} < {
+        path.name for path in tmp_path.glob("*.js")}
+    text = (tmp_path / "convnet_sources.js").read_text(encoding="utf-8")
+    sources = dict(re.findall(r'^self\.CourseSources\[("[a-z_]+")\] = (".*");$', text, re.M))
+    assert {json.loads(name): json.loads(source) for name, source in sources.items()} == {
+        name: (live.JS_DIR / f"{name}.js").read_text(encoding="utf-8")
+        for name in ("convnet_engine", "convnet_worker")}
 
 
 def test_scripts_for_lists_what_a_page_needs_in_load_order(static_view):
     body = "\n".join([live_html("gabor_explorer"), live_html("digit_explorer"),
                       live_html("gabor_explorer"), static_view.html()])
     assert explorer_pages.scripts_for(body) == [
-        "live_common", "live_models", "gabor_explorer", "digit_explorer", "static_frames"]
+        "live_common", "live_models", "digit_common", "gabor_explorer", "digit_explorer",
+        "static_frames"]
     assert explorer_pages.scripts_for(static_view.html()) == ["static_frames"]
     assert explorer_pages.scripts_for("<p>prose about a static-explorer</p>") == []
     with pytest.raises(ValueError, match=r"kinds without a script: \['movie'\]"):
@@ -116,7 +130,8 @@ def test_a_page_without_explorers_is_left_alone(tmp_path):
 def test_copy_scripts_puts_every_script_in_the_site(tmp_path):
     explorer_pages.copy_scripts(fake_app(tmp_path))
     copied = sorted(path.name for path in (tmp_path / "_static" / "explorers").iterdir())
-    assert copied == sorted(path.name for path in live.JS_DIR.glob("*.js"))
+    assert copied == sorted([*(path.name for path in live.JS_DIR.glob("*.js")),
+                             *(f"{name}.js" for name in live.GENERATED_SCRIPTS)])
 
 
 def test_a_real_build_adds_scripts_and_frames_only_where_explorers_are(tmp_path, static_view):

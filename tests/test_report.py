@@ -176,3 +176,20 @@ def test_make_test_records_each_notebooks_nbval_time(tmp_path):
     assert list(record["notebooks"]) == ["01_tiny.ipynb"]
     assert record["notebooks"]["01_tiny.ipynb"]["passed"]
     assert record["notebooks"]["01_tiny.ipynb"]["seconds"] >= 0.5
+
+
+def test_the_training_explorers_speed_is_reported_when_recorded(chapter, tmp_path):
+    record = {"epochs": 3, "imagesPerSecond": 4888.2, "secondsTo090": 1.72,
+              "testAccuracy": [{"epoch": 3, "seconds": 2.45, "accuracy": 0.94}],
+              "measured": "2026-12-05T02:17:40Z"}
+    page = report.report([chapter], None, None, record)
+    assert ("Chapter 4's training explorer, in headless Chromium during `make test` "
+            "(2026-12-05 02:17 UTC): 3 seeded epochs of 4,000 digits at 4,888 images/s, test "
+            "accuracy 0.940 after 2.5 s of training, 0.90 first reached after 1.7 s.") in page
+    assert "training explorer" not in report.report([chapter])
+    path = tmp_path / "training.json"
+    path.write_text(json.dumps({**record, "secondsTo090": None}))
+    output = tmp_path / "results.md"
+    assert report.main(["--chapters", str(chapter.parent), "--output", str(output),
+                        "--ci-training", str(path)]) == 0
+    assert "0.90 was not reached." in output.read_text()

@@ -9,6 +9,11 @@ copies into the site and loads with ``<script src>`` on the pages that hold expl
 ``<script src>`` works opened from disk, ``file://``; nothing is fetched). ``live_common.js``
 starts every ``.live-explorer`` of the page once it has loaded.
 
+The training explorer (``training_explorer``) trains a convnet in the page, in a Web Worker
+built from the sources that ``convnet_sources.js`` holds as strings (:data:`GENERATED_SCRIPTS`),
+on the digits of ``_static/data/convnet_digits.js`` (:mod:`course_utils.site.training_data`):
+both load by ``<script>`` tags when the reader presses Start.
+
 The model explorers (``digit_explorer``, ``photo_explorer``) run an ONNX model in the page with
 ONNX Runtime Web, which ``make vendor`` puts in ``_static/onnxruntime/``; ``live_models.js``
 loads it only when the reader opens the explorer, and from ``file://`` (where browsers refuse
@@ -21,13 +26,14 @@ The DOM contract (tests rely on it)::
       <script type="application/json" class="live-explorer-data">{...}</script>
     </div>
 
-and on the site, in the page's head: ``live_common.js``, ``live_models.js`` (model explorers)
-and ``KIND.js`` for each kind, in that order. Each script defines itself once per page. Once
-started, the element has lost its fallback line, has ``data-ready="true"``, and its
-``liveExplorer`` property holds what it computed (e.g. the kernel explorer's ``output``, a
-``Float64Array``), for tests to read. A model explorer's ``data-state`` is ``unavailable`` (the
-one-line message), ``closed`` (its open button), ``loading``, ``open`` or ``failed``; its
-``data-updates`` counts its redraws.
+and on the site, in the page's head: ``live_common.js``, the kinds' :data:`EXTRA_SCRIPTS`
+(``live_models.js`` for the model explorers...) and ``KIND.js`` for each kind, in that order.
+Each script defines itself once per page. Once started, the element has lost its fallback
+line, has ``data-ready="true"``, and its ``liveExplorer`` property holds what it computed
+(e.g. the kernel explorer's ``output``, a ``Float64Array``), for tests to read. A model
+explorer's ``data-state`` is ``unavailable`` (the one-line message), ``closed`` (its open
+button), ``loading``, ``open`` or ``failed``; its ``data-updates`` counts its redraws. The
+training explorer's states are its own (``site/js/training_explorer.js``).
 """
 
 from __future__ import annotations
@@ -52,10 +58,20 @@ JS_DIR = Path(__file__).resolve().parent / "js"
 COMMON_SCRIPT = "live_common"
 #: The explorer kinds, each with its script ``js/KIND.js``.
 KINDS = ("kernel_explorer", "convolution_stepper", "padding_stride_explorer", "gabor_explorer",
-         "digit_explorer", "photo_explorer")
+         "digit_explorer", "photo_explorer", "training_explorer")
 #: Scripts some kinds need between the common one and their own: the model explorers load
 #: ONNX Runtime Web through ``live_models.js`` (only when the reader opens them).
-EXTRA_SCRIPTS = {"digit_explorer": ("live_models",), "photo_explorer": ("live_models",)}
+EXTRA_SCRIPTS = {"digit_explorer": ("live_models", "digit_common"),
+                 "photo_explorer": ("live_models",),
+                 "training_explorer": ("digit_common", "training_views")}
+#: Scripts the build writes instead of copying (``explorer_pages.install_scripts``), beside the
+#: others in ``_static/explorers/``: each holds the sources of ``js/NAME.js`` files as strings
+#: (``self.CourseSources[NAME]``), so that a page builds a Web Worker from a Blob of them; a
+#: Worker from a script's URL is refused from ``file://``, and ``fetch`` too. The training
+#: explorer's worker is the convnet engine followed by ``convnet_worker.js``; the explorer
+#: loads ``convnet_sources.js`` with a ``<script>`` tag when the reader presses Start (it is
+#: no part of the page's first load).
+GENERATED_SCRIPTS = {"convnet_sources": ("convnet_engine", "convnet_worker")}
 
 
 def quantise_grey(image: ArrayLike) -> tuple[dict[str, Any], np.ndarray]:

@@ -13,7 +13,10 @@ CI's costs come from two small JSON records under ``_build/ci/``, read when pres
   (in the ``fast`` profile), written by :class:`NotebookTimer`, which ``tests/conftest.py``
   registers when ``$COURSE_CI_TIMINGS`` names the file (``make test`` sets it);
 - ``run.json``: when ``.ci/run`` started and finished (``started``, ``finished``: Unix
-  seconds; ``cores``), written by ``.ci/run`` before it refreshes the results page.
+  seconds; ``cores``), written by ``.ci/run`` before it refreshes the results page;
+- ``training_explorer.json``: how fast chapter 4's training explorer trained in headless
+  Chromium (``imagesPerSecond``, ``secondsTo090``, ``epochs``, ``testAccuracy`` per epoch,
+  ``measured``), written by ``tests/web/test_site_training.py``: reported, never asserted.
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ CI_TIMINGS_VARIABLE = "COURSE_CI_TIMINGS"
 #: Where ``make test`` records the notebooks' CI times and ``.ci/run`` its own start and end.
 CI_TIMINGS = Path("_build/ci/notebook_seconds.json")
 CI_RUN = Path("_build/ci/run.json")
+#: Where the browser test records the training explorer's speed.
+CI_TRAINING = Path("_build/ci/training_explorer.json")
 _TIME_KEYS = ("iopub.execute_input", "shell.execute_reply")
 _NUMPY_SCALAR = re.compile(r"np\.(?:float|int|uint)\d*\((.*)\)")
 
@@ -245,12 +250,28 @@ def ci_summary(timings: Mapping[str, Any] | None, run: Mapping[str, Any] | None)
     return " ".join(parts)
 
 
+def training_summary(record: Mapping[str, Any] | None) -> str:
+    """Return the sentence on the training explorer's speed in CI's browser, or ``""``."""
+    if record is None:
+        return ""
+    last = record["testAccuracy"][-1]
+    reached = record.get("secondsTo090")
+    return (f"Chapter 4's training explorer, in headless Chromium during `make test` "
+            f"({record['measured'][:16].replace('T', ' ')} UTC): {record['epochs']} seeded "
+            f"epochs of 4,000 digits at {record['imagesPerSecond']:,.0f} images/s, test "
+            f"accuracy {last['accuracy']:.3f} after {last['seconds']:.1f} s of training"
+            + (f", 0.90 first reached after {reached:.1f} s." if reached is not None else
+               "; 0.90 was not reached."))
+
+
 def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None,
-           ci_run: Mapping[str, Any] | None = None) -> str:
+           ci_run: Mapping[str, Any] | None = None,
+           ci_training: Mapping[str, Any] | None = None) -> str:
     """Return the results page (Markdown) for the executed ``chapters``, in order.
 
-    ``ci_timings`` and ``ci_run`` are CI's records (see the module's documentation); without
-    them the cost table has no CI column and the page says that nothing was recorded.
+    ``ci_timings``, ``ci_run`` and ``ci_training`` are CI's records (see the module's
+    documentation); without them the cost table has no CI column and the page says that
+    nothing was recorded.
     """
     results = ["| result | this book | published (classic chapter) | chapter | profile |",
                "| --- | ---: | ---: | --- | --- |"]
@@ -294,6 +315,7 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         "executed it (a 2-core CPU for this book's committed outputs)"
         + (", and in CI's last recorded test run." if with_ci else "."), "", *costs, "",
         ci_summary(ci_timings, ci_run), "",
+        *([training_summary(ci_training), ""] if ci_training is not None else []),
     ])
 
 
@@ -307,9 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"CI's per-chapter times, when recorded (default: {CI_TIMINGS})")
     parser.add_argument("--ci-run", type=Path, default=CI_RUN,
                         help=f"CI's start and end, when recorded (default: {CI_RUN})")
+    parser.add_argument("--ci-training", type=Path, default=CI_TRAINING,
+                        help="the training explorer's speed in CI's browser, when recorded "
+                             f"(default: {CI_TRAINING})")
     args = parser.parse_args(argv)
     page = report(sorted(Path(args.chapters).glob("*.ipynb")),
-                  read_record(args.ci_timings), read_record(args.ci_run))
+                  read_record(args.ci_timings), read_record(args.ci_run),
+                  read_record(args.ci_training))
     if args.output:
         Path(args.output).write_text(page)
     else:

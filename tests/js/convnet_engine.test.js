@@ -205,3 +205,34 @@ test("the worker answers its protocol", async () => {
   await w.until(() => w.of("kernels").length === 2);
   assert.equal(w.of("kernels")[1].kernelSize, 5);
 });
+
+test("the worker measures test accuracy every few batches, gives its weights and attacks "
+     + "any image", async () => {
+  const w = startWorker(), data = fakeDigits(64, 3);
+  w.send({type: "init", data, settings: {batchSize: 16, seed: 5, epochs: 2, evaluateEvery: 3}});
+  await w.until(() => w.of("ready").length === 1);
+  assert.equal(w.of("ready")[0].settings.evaluateEvery, 3);
+  w.send({type: "start"});
+  await w.until(() => w.of("done").length === 1);
+  // 8 batches: measured after batches 3 and 6, and at each epoch's end (4 and 8).
+  assert.deepEqual(w.of("step").map((s) => s.testAccuracy !== undefined),
+                   [false, false, true, true, false, true, false, true]);
+  assert.equal(w.of("step")[7].testAccuracy, w.of("epoch")[1].accuracy);
+  w.send({type: "weights"});
+  const image = new Float32Array(784).fill(0.3);
+  w.send({type: "fgsm", epsilon: 0.1, image});
+  w.send({type: "fgsm", epsilon: 0.1, image, label: 4});
+  w.send({type: "fgsm", epsilon: 0.1, image, label: 12});
+  await w.until(() => w.of("fgsm").length === 2 && w.of("error").length === 1);
+  const weights = w.of("weights")[0];
+  assert.deepEqual(Array.from(weights.weights, (v) => v.length), [72, 8, 13 * 13 * 8 * 10, 10]);
+  assert.equal(weights.epoch, 2);
+  const [guessed, given] = w.of("fgsm");
+  assert.equal(guessed.example.digit, null);
+  assert.equal(guessed.example.label, guessed.example.predictedBefore);
+  assert.equal(given.example.label, 4);
+  assert.match(w.of("error")[0].message, /label must be a digit/);
+  w.send({type: "reset", settings: {evaluateEvery: 0}});
+  await w.until(() => w.of("error").length === 2);
+  assert.match(w.of("error")[1].message, /evaluateEvery/);
+});

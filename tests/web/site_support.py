@@ -190,12 +190,9 @@ def explorer_page(folder: Path, name: str, body: str, content_root: bool = False
     the built book's (``course_utils.site.explorer_pages``): the scripts copied into
     ``_static/explorers/`` and loaded in the head, deferred, in the extension's order.
     ``content_root`` marks it as a page of the built site (``data-content_root``)."""
-    from course_utils.site import explorer_pages, live
+    from course_utils.site import explorer_pages
 
-    scripts = folder / "_static" / explorer_pages.SCRIPTS_DIR
-    scripts.mkdir(parents=True, exist_ok=True)
-    for script in live.JS_DIR.glob("*.js"):
-        shutil.copyfile(script, scripts / script.name)
+    explorer_pages.install_scripts(folder / "_static" / explorer_pages.SCRIPTS_DIR)
     tags = "".join(f'<script defer src="_static/{explorer_pages.SCRIPTS_DIR}/{script}.js">'
                    "</script>" for script in explorer_pages.scripts_for(body))
     root = ' data-content_root="./"' if content_root else ""

@@ -12,12 +12,16 @@
 //     data: the object the data script sets (self.ConvnetTrainingData), or its unpacked form
 //     {trainImages, trainLabels, testImages, testLabels} (Uint8Arrays, 784 bytes an image).
 //     settings: {filters: 4|8|16, kernelSize: 3|5, learningRate, batchSize, seed} (missing
-//     ones take ConvnetEngine.DEFAULTS), plus epochs: stop after that many (default: never).
+//     ones take ConvnetEngine.DEFAULTS), plus epochs: stop after that many (default: never),
+//     and evaluateEvery: also measure the test accuracy every that many batches (default:
+//     only after each epoch).
 //   {type:"start"}                          {type:"started"}, then while it trains:
 //                                           {type:"step", epoch, batch, seen, loss, accuracy,
-//                                            seconds, imagesPerSecond}  after every batch
-//                                             (loss and accuracy of that batch; seconds of
-//                                             training so far, pauses excluded)
+//                                            seconds, imagesPerSecond, testAccuracy?}  after
+//                                             every batch (loss and accuracy of that batch;
+//                                             seconds of training so far, pauses and test
+//                                             evaluations excluded; testAccuracy on the test
+//                                             digits every evaluateEvery batches)
 //                                           {type:"epoch", epoch, seconds, accuracy, errors,
 //                                            totals}  after every epoch, on the test digits
 //                                             (errors[c]: test digits of class c misread)
@@ -27,14 +31,19 @@
 //                                             the same seed and settings repeat the same run
 //   {type:"kernels"}                        {type:"kernels", kernelSize, filters, weights}
 //                                             weights: Float32Array (k, k, 1, F), HWIO
+//   {type:"weights"}                        {type:"weights", settings, epoch, weights}
+//                                             weights: the four Float32Arrays in Keras's
+//                                             get_weights() order (convnet_engine.js)
 //   {type:"featureMaps", digit | image}     {type:"featureMaps", conv, pooled, probabilities,
-//     digit: a test digit's index              convSide, poolSide, filters, label}
+//     digit: a test digit's index              convSide, poolSide, filters, label, image}
 //   {type:"evaluate"}                       {type:"evaluation", accuracy, errors, totals,
 //                                            confusion}  (confusion[true * 10 + predicted])
 //   {type:"predict", image}                 {type:"prediction", probabilities, predicted}
 //   {type:"fgsm", epsilon, digit?, all?}    {type:"fgsm", epsilon, example?, flips?}
 //     digit: attack that test digit: example = {digit, label, image (the attacked digit),
 //            before, after (probabilities), predictedBefore, predictedAfter}
+//     or image (784 values) and label? (default: the class the model reads): attack it
+//            (example.digit is null)
 //     all: attack every test digit: flips = {correct, flipped, share}: of the test digits read
 //          right, how many FGSM at epsilon makes wrong
 //   anything that fails                     {type:"error", request, message}
@@ -44,6 +53,7 @@
   if (!E) { throw new Error("convnet_worker.js needs convnet_engine.js loaded first"); }
   var SLICE_MS = 50;  // train this long, then let waiting messages (pause...) in
   var data = null, trainer = null, running = false, scheduled = false, epochs = null, trained = 0;
+  var evaluateEvery = null, batches = 0;
   var now = typeof performance !== "undefined" ? function () { return performance.now(); }
                                                 : Date.now;
 
@@ -66,15 +76,22 @@
   function build(settings) {
     var s = Object.assign({}, settings || {});
     var stopAt = s.epochs === undefined || s.epochs === null ? null : s.epochs;
+    var every = s.evaluateEvery === undefined ? null : s.evaluateEvery;
     delete s.epochs;
+    delete s.evaluateEvery;
     if (stopAt !== null && !(Number.isInteger(stopAt) && stopAt >= 1)) {
       throw new RangeError("epochs must be an integer >= 1, got " + stopAt);
     }
+    if (every !== null && !(Number.isInteger(every) && every >= 1)) {
+      throw new RangeError("evaluateEvery must be an integer >= 1, got " + every);
+    }
     var next = E.createTrainer(data, s);  // checks the settings before anything changes
-    running = false; trainer = next; epochs = stopAt; trained = 0;
+    running = false; trainer = next; epochs = stopAt; trained = 0; evaluateEvery = every;
+    batches = 0;
     var p = trainer.model.params, parameters = 0;
     E.PARAMS.forEach(function (name) { parameters += p[name].length; });
-    var settingsOut = Object.assign({epochs: epochs}, trainer.settings);
+    var settingsOut = Object.assign({epochs: epochs, evaluateEvery: evaluateEvery},
+                                    trainer.settings);
     return {type: "ready", settings: settingsOut, train: data.trainLabels.length,
             test: data.testLabels.length, parameters: parameters};
   }
@@ -106,11 +123,15 @@
     while (running && now() - started < SLICE_MS) {
       var t0 = now(), step = trainer.step();
       trained += (now() - t0) / 1000;
-      scope.postMessage({type: "step", epoch: step.epoch, batch: step.batch, seen: trainer.seen,
-                         loss: step.loss, accuracy: step.accuracy, seconds: trained,
-                         imagesPerSecond: trainer.seen / trained});
+      batches += 1;
+      var message = {type: "step", epoch: step.epoch, batch: step.batch, seen: trainer.seen,
+                     loss: step.loss, accuracy: step.accuracy, seconds: trained,
+                     imagesPerSecond: trainer.seen / trained};
+      var result = step.epochEnd || (evaluateEvery !== null && batches % evaluateEvery === 0) ?
+        E.evaluate(trainer.model, data.testImages, data.testLabels) : null;
+      if (result) { message.testAccuracy = result.accuracy; }
+      scope.postMessage(message);
       if (step.epochEnd) {
-        var result = E.evaluate(trainer.model, data.testImages, data.testLabels);
         scope.postMessage({type: "epoch", epoch: trainer.epoch, seconds: trained,
                            accuracy: result.accuracy, errors: result.errors,
                            totals: result.totals});
@@ -145,7 +166,14 @@
               seconds: trained};
     },
     reset: function (request) {
-      return build(request.settings || Object.assign({epochs: epochs}, trainer.settings));
+      return build(request.settings || Object.assign({epochs: epochs,
+                                                      evaluateEvery: evaluateEvery},
+                                                     trainer.settings));
+    },
+    weights: function () {
+      var p = trainer.model.params;
+      return {type: "weights", settings: trainer.settings, epoch: trainer.epoch,
+              weights: E.PARAMS.map(function (name) { return p[name].slice(); })};
     },
     kernels: function () {
       var m = trainer.model;
@@ -153,8 +181,9 @@
               weights: m.params.convKernel.slice()};
     },
     featureMaps: function (request) {
-      var maps = E.featureMaps(trainer.model, image(request));
+      var x = image(request), maps = E.featureMaps(trainer.model, x);
       maps.type = "featureMaps";
+      maps.image = x;
       maps.label = request.digit !== undefined ? data.testLabels[request.digit] : null;
       return maps;
     },
@@ -173,12 +202,19 @@
         throw new RangeError("epsilon must be a number in [0, 1], got " + eps);
       }
       var out = {type: "fgsm", epsilon: eps};
-      if (request.digit !== undefined) {
-        var x = testDigit(request.digit), label = data.testLabels[request.digit];
+      if (request.digit !== undefined || request.image !== undefined) {
+        var x = image(request), label = request.digit !== undefined ?
+          data.testLabels[request.digit] : request.label;
+        if (label === undefined || label === null) {
+          label = argmax(E.featureMaps(trainer.model, x).probabilities);
+        }
+        if (!(Number.isInteger(label) && label >= 0 && label < E.CLASSES)) {
+          throw new RangeError("label must be a digit from 0 to 9, got " + label);
+        }
         var attacked = E.fgsm(trainer.model, x, Uint8Array.of(label), 1, eps);
         var before = E.featureMaps(trainer.model, x).probabilities;
         var after = E.featureMaps(trainer.model, attacked).probabilities;
-        out.example = {digit: request.digit, label: label, image: attacked, before: before,
+        out.example = {digit: request.digit === undefined ? null : request.digit, label: label, image: attacked, before: before,
                        after: after, predictedBefore: argmax(before),
                        predictedAfter: argmax(after)};
       }

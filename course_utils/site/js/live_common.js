@@ -353,6 +353,24 @@
     });
   }
 
+  // The site's _static/ folder (a URL ending in /), or null on a page that is not the site's:
+  // Sphinx writes the page's way to the site root on <html> (data-content_root).
+  function staticRoot() {
+    var root = document.documentElement.getAttribute("data-content_root");
+    return root === null ? null : new URL(root + "_static/", document.baseURI).href;
+  }
+
+  // A classic script added to the page (works from file://, where fetch does not); resolves
+  // once it has run, rejects when it cannot be loaded.
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var tag = E("script", {src: src});
+      tag.onload = function () { resolve(); };
+      tag.onerror = function () { reject(new Error("could not load " + tag.src)); };
+      document.head.appendChild(tag);
+    });
+  }
+
   // 65536 -> "65,536".
   function count(n) { return Number(n).toLocaleString("en-US"); }
 
@@ -365,4 +383,6 @@
   L.pixelCursor = pixelCursor;
   L.readImage = readImage;
   L.count = count;
+  L.staticRoot = staticRoot;
+  L.loadScript = loadScript;
 })();

@@ -13,11 +13,7 @@
   var OFF_SITE = "This explorer runs on the built site: make book, then " +
     "python -m http.server -d _build/html.";
 
-  // The site's _static/ folder: Sphinx writes the page's way to the site root on <html>.
-  function staticRoot() {
-    var root = document.documentElement.getAttribute("data-content_root");
-    return root === null ? null : new URL(root + "_static/", document.baseURI).href;
-  }
+  var staticRoot = L.staticRoot;
 
   // Why the model cannot run on this page, in one line, or null when it can.
   function problem() {
@@ -30,17 +26,13 @@
   function loadRuntime() {
     if (!runtime) {
       var base = staticRoot() + "onnxruntime/";
-      runtime = new Promise(function (resolve, reject) {
-        if (window.ort) { resolve(window.ort); return; }
-        var tag = E("script", {src: base + "ort.wasm.min.js"});
-        tag.onload = function () { resolve(window.ort); };
-        tag.onerror = function () { reject(new Error("could not load " + tag.src)); };
-        document.head.appendChild(tag);
-      }).then(function (ort) {
-        ort.env.wasm.wasmPaths = base;
-        ort.env.wasm.numThreads = 1;
-        return ort;
-      });
+      runtime = (window.ort ? Promise.resolve() : L.loadScript(base + "ort.wasm.min.js"))
+        .then(function () {
+          var ort = window.ort;
+          ort.env.wasm.wasmPaths = base;
+          ort.env.wasm.numThreads = 1;
+          return ort;
+        });
     }
     return runtime;
   }
