@@ -7,11 +7,13 @@ book's extension installs them (``convnet_sources.js`` included) and chapter 4's
 the network cut off, checks that
 
 - :data:`EPOCHS` seeded epochs (seed 1, 8 filters of 3x3, Adam 0.005, batches of 32) reach
-  0.90 test accuracy in the page, with no long task (over 50 ms) on the main thread while it
-  trains (``PerformanceObserver``, ``longtask``, from the moment it starts training; those
-  while the 1 MB data script loads and runs are only recorded): the accuracy does not depend
-  on the machine's speed; the speed itself (images/s, seconds to 0.90) is only written down,
-  into ``_build/ci/training_explorer.json``;
+  0.90 test accuracy in the page: the accuracy does not depend on the machine's speed. The
+  main thread's long tasks (over 50 ms: ``PerformanceObserver``, ``longtask``) while it
+  trains, and while the 1 MB data script loads, are written down with the speed (images/s,
+  seconds to 0.90) into ``_build/ci/training_explorer.json``, never asserted to the
+  millisecond on a machine that may be loaded; what is asserted is that training runs off
+  the main thread: no task there lasts :data:`MAIN_THREAD_LIMIT_MS` (an epoch on the main
+  thread would block it for seconds);
 - with the page's trained weights loaded into Keras, Keras reads the drawn digit as the page
   does, and the share of correctly read test digits that FGSM (chapter 4's) turns wrong at
   ε 0.1 and 0.2 is the page's within :data:`FGSM_TOLERANCE`; the ε views of a test digit show a
@@ -54,6 +56,9 @@ EPSILONS = (0.1, 0.2)
 #: The most milliseconds to wait for a run (CI's 2 cores are shared).
 RUN_MS = 300_000
 REPORT = ROOT / "_build" / "ci" / "training_explorer.json"
+
+#: No main-thread task may last this long while the page trains (see the module docstring).
+MAIN_THREAD_LIMIT_MS = 500
 
 # Records the main thread's long tasks (over 50 ms) from now on, and when the explorer
 # started training (its data-state became "training").
@@ -115,7 +120,7 @@ def keras_share(model: Any, x: np.ndarray, labels: np.ndarray, epsilon: float) -
     return float(np.mean(attacked[right] != labels[right]))
 
 
-def test_seeded_training_reaches_090_without_long_tasks_and_fgsm_agrees_with_keras(
+def test_seeded_training_reaches_090_off_the_main_thread_and_fgsm_agrees_with_keras(
         training_url: str, open_page: Callable) -> None:
     page, watch = open_page(training_url)
     explorer = page.locator(EXPLORER)
@@ -143,7 +148,8 @@ def test_seeded_training_reaches_090_without_long_tasks_and_fgsm_agrees_with_ker
           f"images/s; 0.90 after {reached[0] if reached else float('nan'):.1f} s; long tasks "
           f"{long_tasks} while training, {loading_tasks} while loading the digits")
     assert accuracy >= 0.90
-    assert long_tasks == [], f"main-thread tasks over 50 ms while training: {long_tasks}"
+    assert all(task["duration"] < MAIN_THREAD_LIMIT_MS for task in long_tasks), (
+        f"training blocked the main thread: {long_tasks}")
     assert "Trained 3 epochs" in explorer.locator(".live-training-status").inner_text()
     misread = round((1 - accuracy) * 1000)  # the errors by class add up to the last epoch's
     assert explorer.locator(".live-training-errors caption").inner_text() == (
