@@ -25,6 +25,8 @@ Enabled in ``_config.yml``: ``sphinx: extra_extensions: [..., course_utils.site.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
 import re
 import shutil
@@ -72,6 +74,41 @@ def scripts_for(html: str) -> list[str]:
     if 'class="static-explorer"' in html:
         names.append(static_explorer.SCRIPT)
     return list(dict.fromkeys(names))
+
+
+#: Where models embedded in an explorer's data go, relative to ``_static/``.
+MODELS_DIR = "explorer-models"
+# A live explorer's data block whose JSON holds an embedded model (base64 of gzipped ONNX).
+_EMBEDDED_MODEL = re.compile(
+    r'(<script type="application/json" class="live-explorer-data">)(\{"model":"[A-Za-z0-9+/=]+".*?)'
+    r'(</script>)', re.S)
+
+
+def model_files(html: str, write: Callable[[bytes], str]) -> str:
+    """Return ``html`` with each model embedded in a live explorer's data moved to a file.
+
+    A notebook output carries the digit explorer's model in its data (base64 of the gzipped
+    ONNX model), so that the notebook alone holds the explorer. On the site the model would
+    then weigh on the page's first load; the page instead names a file, which the explorer
+    fetches when a reader opens it (the model explorers run only on a served site anyway).
+
+    Args:
+        html: a page's body.
+        write: ``write(onnx_bytes)`` stores the model and returns its path relative to
+            ``_static/``, which the explorer's data then holds as ``model``.
+
+    >>> model = base64.b64encode(gzip.compress(b"onnx")).decode()
+    >>> page = '<script type="application/json" class="live-explorer-data">'
+    >>> model_files(page + '{"model":"' + model + '","side":28}</script>', lambda b: b.decode())
+    '<script type="application/json" class="live-explorer-data">{"model":"onnx","side":28}</script>'
+    """
+    def moved(match: re.Match[str]) -> str:
+        data = json.loads(match[2])
+        data["model"] = write(gzip.decompress(base64.b64decode(data["model"])))
+        payload = json.dumps(data, separators=(",", ":"), allow_nan=False)
+        return match[1] + payload.replace("<", "\\u003c") + match[3]
+
+    return _EMBEDDED_MODEL.sub(moved, html)
 
 
 def static_pages(html: str, write: Callable[[str, int, bytes], str]) -> str:
@@ -150,8 +187,18 @@ def add_explorers(app: Sphinx, pagename: str, templatename: str, context: dict[s
             path.write_bytes(png)
         return context["pathto"](f"_static/{FRAMES_DIR}/{element_id}/{index}.png", 1)
 
+    models = Path(app.outdir) / "_static" / MODELS_DIR
+
+    def write_model(onnx: bytes) -> str:
+        name = f"{hashlib.sha256(onnx).hexdigest()[:16]}.onnx"
+        path = models / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file():
+            path.write_bytes(onnx)
+        return f"{MODELS_DIR}/{name}"
+
     try:
-        context["body"] = static_pages(body, write)
+        context["body"] = model_files(static_pages(body, write), write_model)
         names = scripts_for(body)
     except ValueError as err:
         logger.warning("page %s: %s", pagename, err, type="explorer_pages", location=pagename)

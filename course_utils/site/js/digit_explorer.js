@@ -119,7 +119,11 @@
     root.appendChild(E("div", {"class": "live-explorer-title",
                                text: "Draw a digit: the chapter's convnet reads it in this page"}));
     L.models.opener(root, "Open the digit explorer (loads ONNX Runtime Web, 14 MB, once)", function () {
-      return L.models.gunzip(data.model).then(L.models.session).then(function (sess) {
+      // On the site the model is a file beside the page (explorer_pages.model_files), fetched
+      // now; in a notebook's own HTML it is embedded, base64 of the gzipped ONNX.
+      var model = /\.onnx$/.test(data.model) ? Promise.resolve(data.model)
+        : L.models.gunzip(data.model);
+      return model.then(L.models.session).then(function (sess) {
         return build(root, data, sess);
       });
     });
