@@ -186,6 +186,10 @@ def test_the_training_explorers_speed_is_reported_when_recorded(chapter, tmp_pat
     assert ("Chapter 4's training explorer, in headless Chromium during `make test` "
             "(2026-12-05 02:17 UTC): 3 seeded epochs of 4,000 digits at 4,888 images/s, test "
             "accuracy 0.940 after 2.5 s of training, 0.90 first reached after 1.7 s.") in page
+    assert "Keras" not in report.training_summary(record)
+    assert report.training_summary({**record, "kerasImagesPerSecond": 4073.5}).endswith(
+        "Keras's `fit` on the same model and digits, measured in the same test: 4,074 images/s, "
+        "so the page trains at 1.20 times Keras's speed.")
     assert "training explorer" not in report.report([chapter])
     path = tmp_path / "training.json"
     path.write_text(json.dumps({**record, "secondsTo090": None}))

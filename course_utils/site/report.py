@@ -261,7 +261,18 @@ def training_summary(record: Mapping[str, Any] | None) -> str:
             f"epochs of 4,000 digits at {record['imagesPerSecond']:,.0f} images/s, test "
             f"accuracy {last['accuracy']:.3f} after {last['seconds']:.1f} s of training"
             + (f", 0.90 first reached after {reached:.1f} s." if reached is not None else
-               "; 0.90 was not reached."))
+               "; 0.90 was not reached.")
+            + _keras_ratio(record))
+
+
+def _keras_ratio(record: Mapping[str, Any]) -> str:
+    """The sentence comparing the page's speed with Keras's ``fit``, when both were measured."""
+    keras = record.get("kerasImagesPerSecond")
+    if not keras:
+        return ""
+    return (f" Keras's `fit` on the same model and digits, measured in the same test: "
+            f"{keras:,.0f} images/s, so the page trains at "
+            f"{record['imagesPerSecond'] / keras:.2f} times Keras's speed.")
 
 
 def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None,
