@@ -121,14 +121,11 @@ def seed_keras_cache(
         source = checks.path("src", src)
         folders = [source / name for name in CACHE_FOLDERS if (source / name).is_dir()]
         if not folders:
-            raise ValueError(
-                f"{source} is not laid out like a Keras cache: it has no "
-                f"{' or '.join(name + '/' for name in CACHE_FOLDERS)} folder"
-            )
+            raise ValueError(f"{source} is not laid out like a Keras cache: it has no "
+                             f"{' or '.join(name + '/' for name in CACHE_FOLDERS)} folder")
         if source.resolve() == target.resolve():
-            raise ValueError(
-                f"refusing to seed {target} from itself; point KERAS_HOME at a writable copy"
-            )
+            raise ValueError(f"refusing to seed {target} from itself; "
+                             "point KERAS_HOME at a writable copy")
         for folder in folders:
             for file in sorted(p for p in folder.rglob("*") if p.is_file()):
                 out = target / file.relative_to(source)
@@ -484,11 +481,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     seed = commands.add_parser("seed", help="copy a cache-shaped folder into $KERAS_HOME")
     seed.add_argument("src", nargs="?", help="folder with datasets/ and models/ inside")
     seed.add_argument("--dest", help="the cache to fill (default: $KERAS_HOME or ~/.keras)")
-    seed.add_argument(
-        "--fashion-mnist-dir",
-        default=str(DEBIAN_FASHION_MNIST),
-        help="Debian's Fashion-MNIST folder, taken when it exists (default: %(default)s)",
-    )
+    seed.add_argument("--fashion-mnist-dir", default=str(DEBIAN_FASHION_MNIST),
+                      help="Debian's Fashion-MNIST folder, taken when it exists "
+                           "(default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         copied = seed_keras_cache(args.src, args.dest, args.fashion_mnist_dir)

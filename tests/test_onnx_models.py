@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import importlib
 import json
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from live_support import embedded_data
 
 from course_utils import explorers, interpret, onnx_models
 from course_utils.explorers import digits as digit_module
-from course_utils.site import explorer_pages, live, models
+from course_utils.site import explorer_pages, live, models, static_folder
 
 LAYERS = ["conv1", "pool1", "conv2", "pool2", "conv3"]
 
@@ -153,10 +154,14 @@ def test_the_photo_explorer_points_at_the_exported_model():
         explorers.photo_explorer(alpha=2)
 
 
-def test_the_build_step_refuses_a_folder_that_is_not_a_site(tmp_path: Path, capsys):
+@pytest.mark.parametrize("step", ["models", "training_data"])
+def test_the_build_steps_refuse_a_folder_that_is_not_a_site(step: str, tmp_path: Path, capsys):
+    main = importlib.import_module(f"course_utils.site.{step}").main
     with pytest.raises(SystemExit):
-        models.main([str(tmp_path)])
+        main([str(tmp_path)])
     assert "not a built site" in capsys.readouterr().err
+    (tmp_path / "_static").mkdir()
+    assert static_folder([str(tmp_path)], "a step") == tmp_path / "_static"
 
 
 def test_cam_model_refuses_a_head_it_cannot_read():

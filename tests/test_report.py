@@ -60,11 +60,35 @@ def test_execution_seconds_add_up_the_cells_own_times(chapter, tmp_path):
 
 def test_report_lists_headline_metrics_with_profile_and_costs(chapter):
     page = report.report([chapter])
-    assert ("| Cats vs dogs, convnet from scratch | 0.713 |  | "
+    assert ("| Cats vs dogs, convnet from scratch | 0.713 |  |  | "
             f"[5. Small data]({chapter.as_posix()}) | full |") in page
     assert f"| [5. Small data]({chapter.as_posix()}) | full | 1.5 |" in page
     assert "| **all chapters** | | **1.5** |" in page
     assert "African_elephant" not in page  # only the listed headline metrics
+
+
+@pytest.mark.parametrize(("p", "verdict"), [
+    (0.629, "vs today's recipe: p = 0.63, **not distinguishable**"),
+    (0.05, "vs today's recipe: p = 0.05, **not distinguishable**"),
+    (0.0499, "vs today's recipe: p = 0.05"),
+    (5.9e-5, "vs today's recipe: p = 6e-05"),
+])
+def test_a_result_its_paired_test_cannot_tell_from_its_baseline_is_marked(p, verdict, tmp_path):
+    assert report.paired_verdict("cats_tta_test_acc", {"tta_p_value": p}) == verdict
+    notebook = write_chapter(
+        tmp_path / "06_aug.ipynb",
+        [glue_output("cats_tta_test_acc", "0.838"), glue_output("tta_p_value", repr(p))],
+        [("2026-11-23T01:00:00.000000Z", "2026-11-23T01:00:01.000000Z")])
+    row = next(line for line in report.report([notebook]).splitlines() if "mirror" in line)
+    assert row.startswith(f"| Cats vs dogs, today's recipe averaged over mirror images | 0.838 "
+                          f"| {verdict} |")
+
+
+def test_results_without_a_paired_test_or_its_p_value_get_an_empty_cell():
+    assert report.paired_verdict("cats_scratch_test_acc", {"tta_p_value": 0.5}) == ""
+    assert report.paired_verdict("cats_tta_test_acc", {}) == ""
+    assert report.paired_verdict("downsampling_average_acc",
+                                 {"downsampling_mcnemar_p": {"max_vs_strided": 0.5}}) == ""
 
 
 def test_the_command_writes_the_page(chapter, tmp_path):

@@ -9,11 +9,12 @@ page's script finds it (:data:`PHOTO_MODEL`, :data:`PHOTO_CLASSES`, relative to 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from course_utils.site import static_folder
 
 #: The photo explorer's model and its class names, relative to the site's ``_static/``.
 PHOTO_MODEL = "models/efficientnet_lite0_cam.onnx"
@@ -46,13 +47,9 @@ def export_photo_model(static_dir: str | Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_utils.site.models SITE``: export the models into ``SITE/_static``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="the built site, e.g. _build/html")
-    args = parser.parse_args(argv)
-    if not (args.site / "_static").is_dir():
-        parser.error(f"{args.site} is not a built site (no _static/): run jupyter-book first")
+    static = static_folder(argv, __doc__.splitlines()[0])
     started = time.perf_counter()
-    path = export_photo_model(args.site / "_static")
+    path = export_photo_model(static)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in "
           f"{time.perf_counter() - started:.0f} s")
     return 0

@@ -76,6 +76,46 @@ PUBLISHED: dict[str, str] = {
 }
 
 
+#: Results that a paired test (McNemar, on the same test images) compared with a baseline: the
+#: headline -> (the glued p-value, or a glued dict of them and its key; the baseline it was
+#: compared with). The results table marks a result its test cannot tell from its baseline.
+PAIRED: dict[str, tuple[str, str | None, str]] = {
+    "downsampling_average_acc": ("downsampling_mcnemar_p", "max_vs_average", "max pooling"),
+    "downsampling_strided_acc": ("downsampling_mcnemar_p", "max_vs_strided", "max pooling"),
+    "fashion_gap_test_acc": ("gap_mcnemar_p", None, "the convnet"),
+    "cats_aug_only_test_acc": ("mcnemar_p_scratch_vs_aug_only", None, "chapter 5"),
+    "cats_aug_dropout_test_acc": ("mcnemar_p_aug_only_vs_aug_dropout", None,
+                                  "augmentation alone"),
+    "cats_augmented_test_acc": ("mcnemar_p_aug_dropout_vs_augmented", None,
+                                "augmentation and dropout"),
+    "cats_tta_test_acc": ("tta_p_value", None, "today's recipe"),
+}
+#: The level below which a paired test's p-value counts as telling two models apart.
+SIGNIFICANCE = 0.05
+
+
+def paired_verdict(name: str, values: Mapping[str, object]) -> str:
+    """Return the results table's paired-test cell for headline ``name`` ("" when untested).
+
+    >>> paired_verdict("cats_tta_test_acc", {"tta_p_value": 0.629})
+    "vs today's recipe: p = 0.63, **not distinguishable**"
+    >>> paired_verdict("downsampling_strided_acc",
+    ...                {"downsampling_mcnemar_p": {"max_vs_strided": 1e-6}})
+    'vs max pooling: p = 1e-06'
+    """
+    if name not in PAIRED:
+        return ""
+    glue_name, key, baseline = PAIRED[name]
+    p = values.get(glue_name)
+    if key is not None:
+        p = p.get(key) if isinstance(p, dict) else None
+    if not isinstance(p, int | float):
+        return ""
+    shown = f"{p:.2f}" if p >= 0.01 else f"{p:.0e}"
+    return f"vs {baseline}: p = {shown}" + (", **not distinguishable**" if p >= SIGNIFICANCE
+                                            else "")
+
+
 class _Unknown(dict):
     """The values a label may name; one the chapter did not glue reads as "?"."""
 
@@ -284,8 +324,9 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
     documentation); without them the cost table has no CI column and the page says that
     nothing was recorded.
     """
-    results = ["| result | this book | published (classic chapter) | chapter | profile |",
-               "| --- | ---: | ---: | --- | --- |"]
+    results = ["| result | this book | paired test (McNemar) | published (classic chapter) "
+               "| chapter | profile |",
+               "| --- | ---: | --- | ---: | --- | --- |"]
     with_ci = ci_timings is not None
     ci_header = f" CI, `{ci_timings['profile']}` profile (minutes) |" if with_ci else ""
     costs = ["| chapter | profile | execution (minutes) |" + ci_header,
@@ -298,6 +339,7 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         for name in HEADLINES:
             if isinstance(values.get(name), int | float):
                 results.append(f"| {headline_label(name, values)} | {values[name]:.3f} "
+                               f"| {paired_verdict(name, values)} "
                                f"| {PUBLISHED.get(name, '')} "
                                f"| {link} | {profile} |")
         seconds = execution_seconds(notebook)
@@ -320,7 +362,12 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         "measured other data (full MNIST, where this book's MNIST rows come from a small "
         "sample of it, sized in their label) or other splits (validation images, where the "
         "column says so), on other hardware.", "",
-        "## Results (test accuracy unless said otherwise)", "", *results, "",
+        "## Results (test accuracy unless said otherwise)", "",
+        "Where a chapter compared a model with a baseline on the same test images (McNemar's "
+        f"paired test), the third column gives the p-value; at p ≥ {SIGNIFICANCE} the test "
+        "cannot tell the two models apart on these images, and the difference in accuracy "
+        "may be chance. Each test compares two trained models, one seed each: it says nothing "
+        "of how another training run of the same method would score.", "", *results, "",
         "## Cost: execution time of each chapter", "",
         "Wall-clock time of each chapter's cells in its committed run, on the machine that "
         "executed it (a 2-core CPU for this book's committed outputs)"

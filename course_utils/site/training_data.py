@@ -21,7 +21,6 @@ under the site's ``_static/`` (:data:`TRAINING_DATA`), like :mod:`course_utils.s
 """
 from __future__ import annotations
 
-import argparse
 import base64
 import gzip
 import json
@@ -29,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from course_utils.site import static_folder
 
 #: The data script, relative to the site's ``_static/``.
 TRAINING_DATA = "data/convnet_digits.js"
@@ -107,12 +108,7 @@ def write_training_data(static_dir: str | Path, split=None) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m course_utils.site.training_data SITE``: write the data into ``SITE/_static``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="the built site, e.g. _build/html")
-    args = parser.parse_args(argv)
-    if not (args.site / "_static").is_dir():
-        parser.error(f"{args.site} is not a built site (no _static/): run jupyter-book first")
-    path = write_training_data(args.site / "_static")
+    path = write_training_data(static_folder(argv, __doc__.splitlines()[0]))
     size = sizes(path.read_text(encoding="utf-8"))
     print(f"wrote {path} ({size['bytes']:,} bytes, {size['gzip_bytes']:,} gzip-compressed)")
     return 0

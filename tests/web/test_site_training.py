@@ -318,16 +318,21 @@ def test_a_missing_data_script_is_said_inside_the_explorer(
     assert "could not load" in error.inner_text() and "convnet_digits.js" in error.inner_text()
 
 
-def test_opened_from_disk_the_worker_and_the_digits_load(training_site: Path,
-                                                         open_page: Callable) -> None:
-    page, watch = open_page((training_site / "training.html").as_uri())
-    explorer = page.locator(EXPLORER)
+def train_a_few_steps_then_pause(page, explorer) -> None:
+    """Press Start, wait for 3 training steps (or a failure), press Pause, wait for the pause."""
     explorer.locator("button.live-training-start").click()
     page.wait_for_function("root => root.liveExplorer.steps.length >= 3 || "
                            "root.getAttribute('data-state') === 'failed'",
                            arg=explorer.element_handle(), timeout=RUN_MS)
     explorer.locator("button.live-training-pause").click()
     wait_state(page, explorer, ("paused",))
+
+
+def test_opened_from_disk_the_worker_and_the_digits_load(training_site: Path,
+                                                         open_page: Callable) -> None:
+    page, watch = open_page((training_site / "training.html").as_uri())
+    explorer = page.locator(EXPLORER)
+    train_a_few_steps_then_pause(page, explorer)
     assert watch.problems() == {}
 
 
@@ -340,10 +345,5 @@ def test_on_the_built_site_chapter_4s_training_explorer_trains(site: Path, serve
         "make book writes the digits (python -m course_utils.site.training_data _build/html)")
     page, watch = open_page(server + pages[0] + ".html")
     explorer = page.locator(EXPLORER)
-    explorer.locator("button.live-training-start").click()
-    page.wait_for_function("root => root.liveExplorer.steps.length >= 3 || "
-                           "root.getAttribute('data-state') === 'failed'",
-                           arg=explorer.element_handle(), timeout=RUN_MS)
-    explorer.locator("button.live-training-pause").click()
-    wait_state(page, explorer, ("paused",))
+    train_a_few_steps_then_pause(page, explorer)
     assert watch.problems() == {}, watch.problems()
