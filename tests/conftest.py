@@ -1,5 +1,6 @@
 """Shared test set-up: a non-interactive matplotlib backend, nbval's comparison of numbers at
-the book's precision (:mod:`nbval_numbers`), the chapters' CI timings, and the models the ONNX
+the book's precision (:mod:`nbval_numbers`), the R appendix's own kernel
+(:mod:`notebook_kernels`), the chapters' CI timings, and the models the ONNX
 tests share (chapter 4's convnet, briefly trained; the exported photo model).
 
 When ``$COURSE_CI_TIMINGS`` names a file (``make test`` sets it), a
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import nbval_numbers
+import notebook_kernels
 import pytest
 
 from course_utils import config as course_config
@@ -22,9 +24,10 @@ matplotlib.use("Agg")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compare notebook outputs at the book's precision; register the notebook timer when the
-    environment asks for CI timings."""
+    """Compare notebook outputs at the book's precision; start a notebook in another language in
+    its own kernel; register the notebook timer when the environment asks for CI timings."""
     nbval_numbers.install()
+    notebook_kernels.install()
     output = os.environ.get(report.CI_TIMINGS_VARIABLE)
     if output:
         timer = report.NotebookTimer(Path(output), course_config.profile())

@@ -221,3 +221,18 @@ def test_the_training_explorers_speed_is_reported_when_recorded(chapter, tmp_pat
     assert report.main(["--chapters", str(chapter.parent), "--output", str(output),
                         "--ci-training", str(path)]) == 0
     assert "0.90 was not reached." in output.read_text()
+
+
+def test_the_r_appendix_reports_its_accuracy_like_any_chapter():
+    # The R appendix glues from R the outputs myst_nb.glue writes; the page reads them alike.
+    appendix = Path(__file__).resolve().parents[1] / "chapters" / "10_from_r.ipynb"
+    values = report.glued(appendix)
+    assert values["profile"] == "full"
+    assert (values["r_base_params"], values["r_all_params"]) == (55_744, 93_322)
+    page = report.report([appendix])
+    accuracy = values["r_mnist_convnet_test_acc"]
+    assert isinstance(accuracy, float) and 0 < accuracy <= 1
+    row = (f"| MNIST sample, chapter 4's convnet built and trained from R (reticulate, "
+           f"{values['r_epochs']} epochs) | {accuracy:.3f} |")
+    assert row in page
+    assert "[Appendix: the first convnet from R](" in page

@@ -62,6 +62,8 @@ HEADLINES: dict[str, str] = {
     "transfer_frozen_aug_test_acc": "Cats vs dogs, frozen base with augmentation",
     "transfer_finetune_test_acc": "Cats vs dogs, fine-tuned",
     "gradcam_top1_prob": "Elephant photo, probability of the top class",
+    "r_mnist_convnet_test_acc": "MNIST sample, chapter 4's convnet built and trained from R "
+                                "(reticulate, {r_epochs} epochs)",
 }
 #: Figures published in the classic chapter (Deep Learning with Python, first edition, Keras 2,
 #: VGG16 for transfer learning at 150x150), shown beside ours and labelled with what they
