@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pins(name: str) -> dict[str, Requirement]:
     lines = (ROOT / name).read_text().splitlines()
-    found = [Requirement(line) for line in lines if line.strip() and not line.startswith(("#", "-"))]
+    found = [Requirement(line) for line in lines
+             if line.strip() and not line.startswith(("#", "-"))]
     return {f"{r.name} {r.marker}": r for r in found}
 
 

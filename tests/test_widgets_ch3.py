@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from course_utils import explorers as widgets
+from course_utils.explorers import padding_stride
 from course_utils.explorers.base import PNG_DPI
 from course_utils.site.static_explorer import figure_to_frame
 
@@ -107,3 +108,9 @@ def test_a_larger_range_takes_a_larger_input():
     explorer = widgets.padding_stride_explorer(n=12, largest=12)
     assert explorer.controls["input size"].value == 12
     assert explorer.controls["input size"].max == 12
+
+
+@pytest.mark.parametrize("args", [(5, 3, "valid", 1), (12, 3, "same", 1), (28, 5, "same", 2)])
+def test_draw_windows_is_never_wider_than_the_page(args):
+    fig = widgets.draw_windows(*args)
+    assert fig.get_size_inches()[0] <= padding_stride.MAX_WIDTH_INCHES + 1e-9

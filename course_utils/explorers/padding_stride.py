@@ -44,6 +44,10 @@ def window_coverage(n: int, k: int, padding: kernels.Padding = "valid",
     return np.outer(along, along)
 
 
+#: The widest figure :func:`draw_windows` draws: the book's page is about 7.2 inches wide.
+MAX_WIDTH_INCHES = 7.2
+
+
 def draw_windows(n: int, k: int, padding: kernels.Padding = "valid", stride: int = 1) -> Figure:
     """Return a figure of every position a ``k x k`` window takes over an ``n x n`` input.
 
@@ -64,9 +68,12 @@ def draw_windows(n: int, k: int, padding: kernels.Padding = "valid", stride: int
 
     fig, axes = plots.new_figure(1, 2)
     ax_windows, ax_seen = axes[0]
-    width = min(7.0, 0.3 * mosaic)
-    fig.set_size_inches(width + min(3.5, 0.45 * n + 1.0), max(width, 2.6) + 0.6)
-    ax_windows.get_gridspec().set_width_ratios([width, min(3.5, 0.45 * n + 1.0)])
+    width, seen_width = min(7.0, 0.3 * mosaic), min(3.5, 0.45 * n + 1.0)
+    # At most the page's width (about 7.2 in), so that its text is not shrunk below legibility.
+    shrink = min(1.0, MAX_WIDTH_INCHES / (width + seen_width))
+    width, seen_width = width * shrink, seen_width * shrink
+    fig.set_size_inches(width + seen_width, max(width, 2.6) + 0.6)
+    ax_windows.get_gridspec().set_width_ratios([width, seen_width])
 
     lines_y, lines_x0, lines_x1 = [], [], []
     for i, top in enumerate(starts):
