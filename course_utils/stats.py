@@ -119,7 +119,7 @@ def verdict(result: McNemarResult, alpha: float = 0.05) -> str:
         raise TypeError(f"result must be a McNemarResult, got {type(result).__name__}")
     checks.number("alpha", alpha, 0, 1, low_open=True, high_open=True)
     if result.discordant == 0:
-        return "the two never disagree on a test image"
+        return "the two never disagree on an image"
     if result.p_value < alpha:
         return "a split of the discordant images too uneven to be chance"
     return "a split of the discordant images that chance alone could produce"

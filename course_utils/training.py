@@ -55,6 +55,32 @@ class EpochTimer(keras.callbacks.Callback):
             logs["seconds"] = time.perf_counter() - self._start
 
 
+class InferenceAccuracy(keras.callbacks.Callback):
+    """Log the accuracy on ``dataset`` in inference mode, after each of the last epochs.
+
+    The training accuracy that ``fit`` prints is an average over the epoch's batches, each
+    scored by the weights of that moment with augmentation and dropout active. Scored after the
+    epoch with ``evaluate`` (augmentation and dropout off), the training images compare fairly
+    with the validation images. Each score costs a pass over ``dataset``, so only the last
+    ``last_epochs`` epochs are scored: ``history["inference_accuracy"]`` holds one value per
+    scored epoch. The model must be compiled with ``metrics=["accuracy"]``.
+
+    Raises:
+        TypeError: if ``last_epochs`` is not an integer; ``ValueError``: if it is below 1.
+    """
+
+    def __init__(self, dataset: Any, last_epochs: int = 3) -> None:
+        super().__init__()
+        checks.integer("last_epochs", last_epochs, 1)
+        self.dataset = dataset
+        self.last_epochs = last_epochs
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if logs is not None and epoch >= self.params["epochs"] - self.last_epochs:
+            scores = self.model.evaluate(self.dataset, verbose=0, return_dict=True)
+            logs["inference_accuracy"] = float(scores["accuracy"])
+
+
 def course_output_dir() -> Path:
     """Return (and create) the folder where notebooks save models and histories.
 

@@ -60,7 +60,7 @@ def test_execution_seconds_add_up_the_cells_own_times(chapter, tmp_path):
 
 def test_report_lists_headline_metrics_with_profile_and_costs(chapter):
     page = report.report([chapter])
-    assert ("| Cats vs dogs, convnet from scratch | 0.713 |  |  | "
+    assert ("| Cats vs dogs, convnet from scratch | 0.713 |  |  |  | "
             f"[5. Small data]({chapter.as_posix()}) | full |") in page
     assert f"| [5. Small data]({chapter.as_posix()}) | full | 1.5 |" in page
     assert "| **all chapters** | | **1.5** |" in page
@@ -68,27 +68,57 @@ def test_report_lists_headline_metrics_with_profile_and_costs(chapter):
 
 
 @pytest.mark.parametrize(("p", "verdict"), [
-    (0.629, "vs today's recipe: p = 0.63, **not distinguishable**"),
-    (0.05, "vs today's recipe: p = 0.05, **not distinguishable**"),
-    (0.0499, "vs today's recipe: p = 0.05"),
-    (5.9e-5, "vs today's recipe: p = 6e-05"),
+    (0.629, "vs chapter 5: p = 0.63, **not distinguishable**"),
+    (0.05, "vs chapter 5: p = 0.05, **not distinguishable**"),
+    (0.0499, "vs chapter 5: p = 0.05"),
+    (5.9e-5, "vs chapter 5: p = 6e-05"),
 ])
 def test_a_result_its_paired_test_cannot_tell_from_its_baseline_is_marked(p, verdict, tmp_path):
-    assert report.paired_verdict("cats_tta_test_acc", {"tta_p_value": p}) == verdict
+    glue_name = "mcnemar_p_scratch_vs_aug_only"
+    assert report.paired_verdict("cats_aug_only_test_acc", {glue_name: p}) == verdict
     notebook = write_chapter(
         tmp_path / "06_aug.ipynb",
-        [glue_output("cats_tta_test_acc", "0.838"), glue_output("tta_p_value", repr(p))],
+        [glue_output("cats_aug_only_test_acc", "0.738"), glue_output(glue_name, repr(p)),
+         glue_output("aug_only_kept_epoch", "12"), glue_output("ablation_epochs", "15")],
         [("2026-11-23T01:00:00.000000Z", "2026-11-23T01:00:01.000000Z")])
-    row = next(line for line in report.report([notebook]).splitlines() if "mirror" in line)
-    assert row.startswith(f"| Cats vs dogs, today's recipe averaged over mirror images | 0.838 "
-                          f"| {verdict} |")
+    row = next(line for line in report.report([notebook]).splitlines()
+               if "with augmentation" in line)
+    assert row.startswith("| Cats vs dogs, the same convnet with augmentation (15 epochs, as "
+                          f"chapter 5) | 0.738 | 12 of 15 | {verdict} |")
 
 
 def test_results_without_a_paired_test_or_its_p_value_get_an_empty_cell():
-    assert report.paired_verdict("cats_scratch_test_acc", {"tta_p_value": 0.5}) == ""
-    assert report.paired_verdict("cats_tta_test_acc", {}) == ""
+    assert report.paired_verdict("cats_scratch_test_acc",
+                                 {"mcnemar_p_scratch_vs_aug_only": 0.5}) == ""
+    assert report.paired_verdict("cats_aug_only_test_acc", {}) == ""
     assert report.paired_verdict("downsampling_average_acc",
                                  {"downsampling_mcnemar_p": {"max_vs_strided": 0.5}}) == ""
+
+
+def test_the_kept_epoch_needs_both_the_epoch_and_the_run_length():
+    assert report.kept_epoch("cats_augmented_test_acc",
+                             {"augmented_kept_epoch": 40, "epochs": 42}) == "40 of 42"
+    assert report.kept_epoch("cats_augmented_test_acc", {"augmented_kept_epoch": 40}) == ""
+    assert report.kept_epoch("cats_augmented_test_acc",
+                             {"augmented_kept_epoch": "?", "epochs": 42}) == ""
+
+
+def test_seeded_runs_get_their_own_table_with_the_spread(tmp_path):
+    runs = {"seeds": [42, 1, 2], "chapter 5's recipe": [0.696, 0.734, 0.71],
+            "(a) augmentation": [0.738, 0.718, 0.75]}
+    notebook = write_chapter(
+        tmp_path / "06_aug.ipynb", [glue_output("seed_accuracy", repr(runs))],
+        [("2026-11-23T01:00:00.000000Z", "2026-11-23T01:00:01.000000Z")])
+    page = report.report([notebook])
+    assert "## Run-to-run spread: the same recipe, several seeds" in page
+    assert "| recipe | seed 42 | seed 1 | seed 2 | lowest | highest | spread (points) |" in page
+    assert "| chapter 5's recipe | 0.696 | 0.734 | 0.710 | 0.696 | 0.734 | 3.8 |" in page
+    assert "| (a) augmentation | 0.738 | 0.718 | 0.750 | 0.718 | 0.750 | 3.2 |" in page
+
+
+def test_a_page_without_seeded_runs_has_no_spread_section(chapter):
+    assert "Run-to-run spread" not in report.report([chapter])
+    assert report.seed_table({"seed_accuracy": {"plain": [0.7]}}) == []
 
 
 def test_the_command_writes_the_page(chapter, tmp_path):

@@ -105,7 +105,7 @@ def test_verdict_follows_the_p_value():
     assert stats.verdict(stats.McNemarResult(12, 10, 0.83)) == (
         "a split of the discordant images that chance alone could produce")
     assert stats.verdict(stats.McNemarResult(0, 0, 1.0)) == (
-        "the two never disagree on a test image")
+        "the two never disagree on an image")
     # The threshold is the caller's: p = 0.03 is chance at alpha = 0.01.
     assert "chance alone" in stats.verdict(stats.McNemarResult(20, 8, 0.03), alpha=0.01)
 

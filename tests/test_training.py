@@ -3,6 +3,7 @@ import json
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from course_utils import training
 
@@ -14,6 +15,29 @@ def test_epoch_timer_puts_seconds_in_the_history():
     history = model.fit(x, x[:, :1], epochs=3, verbose=0, callbacks=[training.EpochTimer()])
     seconds = history.history["seconds"]
     assert len(seconds) == 3 and all(s > 0 for s in seconds)
+
+
+def test_inference_accuracy_scores_the_last_epochs_without_dropout():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dropout(0.9, seed=0),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    scored = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+    history = model.fit(x, y, epochs=4, batch_size=16, verbose=0,
+                        callbacks=[training.InferenceAccuracy(scored, last_epochs=2)]).history
+    assert len(history["inference_accuracy"]) == 2 and len(history["accuracy"]) == 4
+    after = model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"]
+    assert history["inference_accuracy"][-1] == pytest.approx(after)
+    assert history["inference_accuracy"][-1] != pytest.approx(history["accuracy"][-1])
+
+
+def test_inference_accuracy_refuses_a_bad_number_of_epochs():
+    with pytest.raises(TypeError, match="last_epochs must be"):
+        training.InferenceAccuracy([], "3")
+    with pytest.raises(ValueError, match="last_epochs must be"):
+        training.InferenceAccuracy([], 0)
 
 
 def test_history_round_trips_through_json(tmp_path):

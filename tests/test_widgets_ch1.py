@@ -250,6 +250,14 @@ def test_draw_convolution_step_shows_the_window_the_sum_and_the_filled_output():
     assert len(ax_image.texts) == 64 and len(ax_kernel.texts) == 9
 
 
+def test_the_step_figure_fits_the_page_with_legible_values():
+    fig = draw_convolution_step(digit(), kernels.VERTICAL_EDGE, 9)
+    width, height = fig.get_size_inches()
+    assert width <= 7.2 + 1e-9 and height < width  # two rows, never wider than the page
+    assert len(fig.axes) == 5
+    assert min(text.get_fontsize() for ax in fig.axes for text in ax.texts) >= 8
+
+
 def test_stepper_slider_moves_the_window():
     image = digit()
     explorer = convolution_stepper(image, kernels.SOBEL_Y, position=0)

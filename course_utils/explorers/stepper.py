@@ -18,10 +18,13 @@ from course_utils import checks, kernels, plots
 from course_utils.explorers.base import Explorer, ExplorerWidget, Slider, grey_image
 from course_utils.site import live
 
+#: The stepper's figure width in inches: the page's width at 100 dpi (720 px).
+STEP_FIGURE_WIDTH = 7.2
+
 
 def _write_values(ax: Axes, values: np.ndarray, colors: np.ndarray | str) -> None:
     """Write each finite value of a 2-D array in its cell (``colors``: one or one per cell)."""
-    fontsize = 10 if max(values.shape) <= 5 else 7
+    fontsize = 10 if max(values.shape) <= 5 else 8
     for (row, col), value in np.ndenumerate(values):
         if np.isfinite(value):
             color = colors if isinstance(colors, str) else colors[row, col]
@@ -98,9 +101,11 @@ def draw_convolution_step(
 ) -> Figure:
     """Return a figure of one step of a convolution (valid padding), in five panels.
 
-    The image with the window outlined, the patch under it, the kernel, their element-wise
-    product (each value written in its cell, with ``sum = ...``), and the output map filled up
-    to this position with the new value outlined.
+    On the first row the image with the window outlined, the patch under it and the kernel; on
+    the second their element-wise product (each value written in its cell, with ``sum = ...``)
+    and the output map filled up to this position with the new value outlined. Two rows keep
+    the figure within the page's width (:data:`STEP_FIGURE_WIDTH`), so that the values written
+    in the cells stay legible where a static copy of the figure is shown.
     """
     image = checks.image("image", image, "grey").astype(float)
     kernel = checks.array("kernel", kernel, 2).astype(float)
@@ -109,8 +114,9 @@ def draw_convolution_step(
     kh, kw = kernel.shape
     low, high = float(image.min()), float(image.max())
 
-    fig, axes = plots.new_figure(1, 5, size=2.8)
-    ax_image, ax_patch, ax_kernel, ax_product, ax_output = axes[0]
+    fig, axes = plots.new_figure(2, 3, size=STEP_FIGURE_WIDTH / 3)
+    (ax_image, ax_patch, ax_kernel), (ax_product, ax_output, unused) = axes
+    fig.delaxes(unused)
     _grey_with_values(ax_image, image, low, high,
                       f"input {image.shape[0]}x{image.shape[1]}, window at ({step.top}, "
                       f"{step.left})")

@@ -57,7 +57,6 @@ HEADLINES: dict[str, str] = {
                                  "({ablation_epochs} epochs)",
     "cats_augmented_test_acc": "Cats vs dogs, today's recipe: augmentation, dropout, batch "
                                "normalization, global pooling, Adam ({epochs} epochs)",
-    "cats_tta_test_acc": "Cats vs dogs, today's recipe averaged over mirror images",
     "transfer_features_test_acc": "Cats vs dogs, features of a pretrained base",
     "transfer_frozen_aug_test_acc": "Cats vs dogs, frozen base with augmentation",
     "transfer_finetune_test_acc": "Cats vs dogs, fine-tuned",
@@ -90,17 +89,69 @@ PAIRED: dict[str, tuple[str, str | None, str]] = {
                                   "augmentation alone"),
     "cats_augmented_test_acc": ("mcnemar_p_aug_dropout_vs_augmented", None,
                                 "augmentation and dropout"),
-    "cats_tta_test_acc": ("tta_p_value", None, "today's recipe"),
 }
 #: The level below which a paired test's p-value counts as telling two models apart.
 SIGNIFICANCE = 0.05
+#: Results whose chapter glued which epoch it kept (the lowest validation loss) and of how many:
+#: the headline -> (the glued kept epoch, the glued number of epochs).
+KEPT_EPOCH: dict[str, tuple[str, str]] = {
+    "cats_scratch_test_acc": ("scratch_kept_epoch", "scratch_epochs"),
+    "cats_aug_only_test_acc": ("aug_only_kept_epoch", "ablation_epochs"),
+    "cats_aug_dropout_test_acc": ("aug_dropout_kept_epoch", "ablation_epochs"),
+    "cats_augmented_test_acc": ("augmented_kept_epoch", "epochs"),
+    "transfer_features_test_acc": ("features_best_epoch", "head_epochs"),
+    "transfer_frozen_aug_test_acc": ("frozen_best_epoch", "frozen_epochs"),
+    "transfer_finetune_test_acc": ("finetune_best_epoch", "finetune_epochs"),
+}
+#: The glued record of a chapter's runs of the same recipes with several seeds:
+#: ``{"seeds": [...], recipe: [test accuracy per seed], ...}``.
+SEED_RUNS = "seed_accuracy"
+
+
+def kept_epoch(name: str, values: Mapping[str, object]) -> str:
+    """Return the results table's cell saying which epoch headline ``name`` was tested at.
+
+    >>> kept_epoch("cats_scratch_test_acc", {"scratch_kept_epoch": 6, "scratch_epochs": 15})
+    '6 of 15'
+    >>> kept_epoch("mnist_dense_test_acc", {})
+    ''
+    """
+    kept, epochs = KEPT_EPOCH.get(name, ("", ""))
+    if not isinstance(values.get(kept), int) or not isinstance(values.get(epochs), int):
+        return ""
+    return f"{values[kept]} of {values[epochs]}"
+
+
+def seed_table(values: Mapping[str, object]) -> list[str]:
+    """Return the Markdown table of a chapter's seeded runs (no lines when it glued none).
+
+    >>> print("\\n".join(seed_table({"seed_accuracy": {"seeds": [42, 1],
+    ...                                                 "plain": [0.7, 0.75]}})))
+    | recipe | seed 42 | seed 1 | lowest | highest | spread (points) |
+    | --- | ---: | ---: | ---: | ---: | ---: |
+    | plain | 0.700 | 0.750 | 0.700 | 0.750 | 5.0 |
+    """
+    runs = values.get(SEED_RUNS)
+    if not isinstance(runs, dict) or not isinstance(runs.get("seeds"), list):
+        return []
+    seeds = runs["seeds"]
+    lines = ["| recipe | " + " | ".join(f"seed {seed}" for seed in seeds)
+             + " | lowest | highest | spread (points) |",
+             "| --- |" + " ---: |" * (len(seeds) + 3)]
+    for recipe, accuracies in runs.items():
+        if recipe == "seeds" or not isinstance(accuracies, list) or len(accuracies) != len(seeds):
+            continue
+        lines.append(f"| {recipe} | " + " | ".join(f"{a:.3f}" for a in accuracies)
+                     + f" | {min(accuracies):.3f} | {max(accuracies):.3f} "
+                     f"| {100 * (max(accuracies) - min(accuracies)):.1f} |")
+    return lines
 
 
 def paired_verdict(name: str, values: Mapping[str, object]) -> str:
     """Return the results table's paired-test cell for headline ``name`` ("" when untested).
 
-    >>> paired_verdict("cats_tta_test_acc", {"tta_p_value": 0.629})
-    "vs today's recipe: p = 0.63, **not distinguishable**"
+    >>> paired_verdict("cats_aug_only_test_acc", {"mcnemar_p_scratch_vs_aug_only": 0.629})
+    'vs chapter 5: p = 0.63, **not distinguishable**'
     >>> paired_verdict("downsampling_strided_acc",
     ...                {"downsampling_mcnemar_p": {"max_vs_strided": 1e-6}})
     'vs max pooling: p = 1e-06'
@@ -326,9 +377,10 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
     documentation); without them the cost table has no CI column and the page says that
     nothing was recorded.
     """
-    results = ["| result | this book | paired test (McNemar) | published (classic chapter) "
-               "| chapter | profile |",
-               "| --- | ---: | --- | ---: | --- | --- |"]
+    results = ["| result | this book | epoch kept | paired test (McNemar) "
+               "| published (classic chapter) | chapter | profile |",
+               "| --- | ---: | ---: | --- | ---: | --- | --- |"]
+    seeds: list[str] = []
     with_ci = ci_timings is not None
     ci_header = f" CI, `{ci_timings['profile']}` profile (minutes) |" if with_ci else ""
     costs = ["| chapter | profile | execution (minutes) |" + ci_header,
@@ -341,9 +393,12 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         for name in HEADLINES:
             if isinstance(values.get(name), int | float):
                 results.append(f"| {headline_label(name, values)} | {values[name]:.3f} "
+                               f"| {kept_epoch(name, values)} "
                                f"| {paired_verdict(name, values)} "
                                f"| {PUBLISHED.get(name, '')} "
                                f"| {link} | {profile} |")
+        if table := seed_table(values):
+            seeds += [f"From [{title}]({notebook.as_posix()}):", "", *table, ""]
         seconds = execution_seconds(notebook)
         total += seconds or 0.0
         row = f"| {link} | {profile} | {_minutes(seconds)} |"
@@ -369,7 +424,14 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         f"paired test), the third column gives the p-value; at p ≥ {SIGNIFICANCE} the test "
         "cannot tell the two models apart on these images, and the difference in accuracy "
         "may be chance. Each test compares two trained models, one seed each: it says nothing "
-        "of how another training run of the same method would score.", "", *results, "",
+        "of how another training run of the same method would score. Every training run keeps "
+        "the epoch with the lowest validation loss; where the chapter recorded which epoch "
+        "that was, the second column says.", "", *results, "",
+        *(["## Run-to-run spread: the same recipe, several seeds", "",
+           "Test accuracy of each run (the epoch with the lowest validation loss), with "
+           "nothing changed between the runs of a recipe but the random seed: initial "
+           "weights, the order of the photos, the augmentations.", "", *seeds]
+          if seeds else []),
         "## Cost: execution time of each chapter", "",
         "Wall-clock time of each chapter's cells in its committed run, on the machine that "
         "executed it (a 2-core CPU for this book's committed outputs)"
