@@ -93,7 +93,8 @@ PAIRED: dict[str, tuple[str, str | None, str]] = {
 #: The level below which a paired test's p-value counts as telling two models apart.
 SIGNIFICANCE = 0.05
 #: Results whose chapter glued which epoch it kept (the lowest validation loss) and of how many:
-#: the headline -> (the glued kept epoch, the glued number of epochs).
+#: the headline -> (the glued kept epoch, the glued number of epochs). Fine-tuning counts its
+#: epochs from the start of the frozen stage before it, as chapter 8's curves do.
 KEPT_EPOCH: dict[str, tuple[str, str]] = {
     "cats_scratch_test_acc": ("scratch_kept_epoch", "scratch_epochs"),
     "cats_aug_only_test_acc": ("aug_only_kept_epoch", "ablation_epochs"),
@@ -101,7 +102,7 @@ KEPT_EPOCH: dict[str, tuple[str, str]] = {
     "cats_augmented_test_acc": ("augmented_kept_epoch", "epochs"),
     "transfer_features_test_acc": ("features_best_epoch", "head_epochs"),
     "transfer_frozen_aug_test_acc": ("frozen_best_epoch", "frozen_epochs"),
-    "transfer_finetune_test_acc": ("finetune_best_epoch", "finetune_epochs"),
+    "transfer_finetune_test_acc": ("finetune_best_epoch", "end_to_end_epochs"),
 }
 #: The glued record of a chapter's runs of the same recipes with several seeds:
 #: ``{"seeds": [...], recipe: [test accuracy per seed], ...}``.
@@ -421,12 +422,13 @@ def report(chapters: Sequence[Path], ci_timings: Mapping[str, Any] | None = None
         "column says so), on other hardware.", "",
         "## Results (test accuracy unless said otherwise)", "",
         "Where a chapter compared a model with a baseline on the same test images (McNemar's "
-        f"paired test), the third column gives the p-value; at p ≥ {SIGNIFICANCE} the test "
-        "cannot tell the two models apart on these images, and the difference in accuracy "
+        f"paired test), the column \"paired test\" gives the p-value; at p ≥ {SIGNIFICANCE} "
+        "the test cannot tell the two models apart on these images, and the difference in accuracy "
         "may be chance. Each test compares two trained models, one seed each: it says nothing "
         "of how another training run of the same method would score. Every training run keeps "
         "the epoch with the lowest validation loss; where the chapter recorded which epoch "
-        "that was, the second column says.", "", *results, "",
+        "that was, the column \"epoch kept\" says (for fine-tuning, counted from the start "
+        "of the frozen stage before it).", "", *results, "",
         *(["## Run-to-run spread: the same recipe, several seeds", "",
            "Test accuracy of each run (the epoch with the lowest validation loss), with "
            "nothing changed between the runs of a recipe but the random seed: initial "
