@@ -72,6 +72,7 @@ OVERFLOW_JS = """() => {
   for (const el of article.querySelectorAll("*")) {
     const box = el.getBoundingClientRect();
     if (!box.width || box.right <= edge) continue;
+    if (el.closest("mjx-assistive-mml")) continue;  // MathJax's copy for screen readers: clipped
     let node = el.parentElement, scrolls = false;
     while (node && node !== article) {
       if (["auto", "scroll"].includes(getComputedStyle(node).overflowX)) { scrolls = true; break; }
